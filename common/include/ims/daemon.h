@@ -42,7 +42,8 @@ struct ims_daemon_spec {
 	/* Optional: apply a new config on SIGHUP. Return 0 if taken (the
 	 * daemon then owns new_cfg and frees the old one), else -errno. */
 	int (*reload)(struct ims_daemon *d, void *new_cfg);
-	/* Release what start created; called once, on the loop thread. */
+	/* Release what start created; called once, on the loop thread, also
+	 * after a failed start (so it must cope with a half-built state). */
 	void (*stop)(struct ims_daemon *d);
 };
 

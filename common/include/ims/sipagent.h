@@ -1,0 +1,54 @@
+/*
+ * sipagent: the SIP endpoint of a CSCF — one sofia-sip nta agent bound to
+ * the configured address and port on UDP and/or TCP, with a default leg
+ * that hands every out-of-transaction request to the daemon.
+ *
+ * Config section "sip:" (struct sipagent_config, sipagent_schema).
+ * The agent keeps the received text of every message (MSG_DO_EXTRACT_COPY),
+ * acts as a proxy (NTATAG_UA(0)), answers rport (RFC 3581) and caps the
+ * message size (max_message_size).
+ *
+ * Thread rules: create, use and destroy on the loop thread that owns root.
+ * Ownership: the agent borrows root and cfg (both must outlive it).
+ */
+#ifndef IMS_SIPAGENT_H
+#define IMS_SIPAGENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sofia-sip/nta.h>
+#include <sofia-sip/sip.h>
+
+#include "ims/config.h"
+
+struct sipagent_config {
+	char *address;              /* listen address, default 127.0.0.1 */
+	uint16_t port;              /* required per daemon (4060/5060/6060) */
+	bool udp;                   /* default true */
+	bool tcp;                   /* default true */
+	char *advertise;            /* host[:port] put in Via/Record-Route/Path; default address:port */
+	long long max_message_size; /* bytes, default 65535 */
+};
+
+extern const struct cfg_field sipagent_schema[];
+
+/* Called for each new request (not a retransmission, not in a transaction).
+ * Return as nta's leg callback does: 0 after replying (or taking the irq),
+ * or a SIP status 100..699 that the agent sends (and then destroys irq). */
+typedef int (*sipagent_request_fn)(void *ctx, nta_incoming_t *irq, const sip_t *sip);
+
+struct sipagent;
+
+int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
+		    sipagent_request_fn on_request, void *ctx, struct sipagent **out);
+void sipagent_destroy(struct sipagent *agent);
+nta_agent_t *sipagent_nta(struct sipagent *agent);
+/* "host:port" others should use to reach us (advertise, else address:port). */
+const char *sipagent_hostport(const struct sipagent *agent);
+
+/* Answer an OPTIONS addressed to this node (keep-alive probes from peers,
+ * RFC 3261 11.2): 200 with Allow and Supported. Returns 0 (irq answered). */
+int sipagent_reply_options(nta_incoming_t *irq, const char *allow);
+
+#endif

@@ -1,0 +1,219 @@
+/* sipproxy: see ims/sipproxy.h for the contract. */
+#include "ims/sipproxy.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_protos.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "ims/log.h"
+
+struct sipproxy_tx {
+	struct sipagent *agent;
+	nta_incoming_t *irq;
+	nta_outgoing_t *orq;
+	msg_t *kept;              /* copy of the request for retry, or NULL */
+	msg_t *sent;              /* reference to the request as sent */
+	sipproxy_response_fn cb;
+	void *ctx;
+	bool waiting;             /* final response TAKEN, caller decides */
+};
+
+msg_t *sipproxy_request_copy(nta_incoming_t *irq, int *status)
+{
+	msg_t *orig = nta_incoming_getrequest(irq);
+	msg_t *copy;
+	sip_t *sip;
+
+	*status = 500;
+	if (!orig)
+		return NULL;
+	copy = msg_copy(orig);
+	msg_destroy(orig);
+	if (!copy)
+		return NULL;
+	sip = sip_object(copy);
+	if (sip->sip_max_forwards) {
+		if (sip->sip_max_forwards->mf_count == 0) {
+			*status = 483;
+			msg_destroy(copy);
+			return NULL;
+		}
+		sip->sip_max_forwards->mf_count--;
+		/* Forget the received text so the new value is encoded. */
+		sip_fragment_clear(sip->sip_max_forwards->mf_common);
+	} else {
+		sip_add_tl(copy, sip, SIPTAG_MAX_FORWARDS_STR("70"), TAG_END());
+	}
+	return copy;
+}
+
+static void tx_free(struct sipproxy_tx *tx)
+{
+	if (tx->orq)
+		nta_outgoing_destroy(tx->orq);
+	if (tx->irq)
+		nta_incoming_destroy(tx->irq);
+	if (tx->kept)
+		msg_destroy(tx->kept);
+	if (tx->sent)
+		msg_destroy(tx->sent);
+	free(tx);
+}
+
+static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, sip_t const *sip)
+{
+	struct sipproxy_tx *tx = (struct sipproxy_tx *)magic;
+
+	(void)irq;
+	(void)sip;
+	/* RFC 3261 16.10: pass the CANCEL on; the 487 comes back as a response. */
+	if (tx->orq)
+		nta_outgoing_cancel(tx->orq);
+	return 0;
+}
+
+static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *csip)
+{
+	struct sipproxy_tx *tx = (struct sipproxy_tx *)magic;
+	int status = nta_outgoing_status(orq);
+	msg_t *resp = nta_outgoing_getresponse(orq);
+	sip_t *sip = resp ? sip_object(resp) : NULL;
+	enum sipproxy_verdict v = SIPPROXY_RELAY;
+
+	(void)csip;
+	if (status < 100) {
+		if (resp)
+			msg_destroy(resp);
+		return 0;
+	}
+	if (sip && sip->sip_via)
+		sip_header_remove(resp, sip, (sip_header_t *)sip->sip_via);
+	if (tx->cb && sip)
+		v = tx->cb(tx->ctx, tx, resp, sip);
+	else if (tx->cb && status >= 200)
+		v = tx->cb(tx->ctx, tx, NULL, NULL);
+	if (status < 200) {
+		if (resp)
+			nta_incoming_mreply(tx->irq, resp);
+		return 0;
+	}
+	nta_outgoing_destroy(tx->orq);
+	tx->orq = NULL;
+	if (v == SIPPROXY_TAKEN) {
+		if (resp)
+			msg_destroy(resp);
+		tx->waiting = true;
+		return 0;
+	}
+	if (resp && sip && sip->sip_status)
+		nta_incoming_mreply(tx->irq, resp);
+	else {
+		if (resp)
+			msg_destroy(resp);
+		nta_incoming_treply(tx->irq, status, status == 408 ? "Request Timeout" : "Service Unavailable",
+				    TAG_END());
+	}
+	tx_free(tx);
+	return 0;
+}
+
+static int send_request(struct sipproxy_tx *tx, msg_t *req, const char *next_hop)
+{
+	url_string_t const *route = next_hop ? URL_STRING_MAKE(next_hop) : NULL;
+
+	tx->sent = msg_ref_create(req);
+	tx->orq = nta_outgoing_mcreate(sipagent_nta(tx->agent), on_response,
+				       (nta_outgoing_magic_t *)tx, route, req, TAG_END());
+	if (!tx->orq) {
+		msg_destroy(tx->sent);
+		tx->sent = NULL;
+		msg_destroy(req);
+		return -EIO;
+	}
+	return 0;
+}
+
+int sipproxy_forward(struct sipagent *agent, nta_incoming_t *irq, msg_t *req,
+		     const char *next_hop, sipproxy_response_fn cb, void *ctx,
+		     bool keep_for_retry, struct sipproxy_tx **out)
+{
+	struct sipproxy_tx *tx = calloc(1, sizeof *tx);
+	int rc;
+
+	if (!tx) {
+		msg_destroy(req);
+		return -ENOMEM;
+	}
+	tx->agent = agent;
+	tx->cb = cb;
+	tx->ctx = ctx;
+	if (keep_for_retry && !(tx->kept = msg_copy(req))) {
+		free(tx);
+		msg_destroy(req);
+		return -ENOMEM;
+	}
+	rc = send_request(tx, req, next_hop);
+	if (rc < 0) {
+		if (tx->kept)
+			msg_destroy(tx->kept);
+		free(tx);
+		return rc;
+	}
+	tx->irq = irq;
+	nta_incoming_bind(irq, on_cancel, (nta_incoming_magic_t *)tx);
+	if (out)
+		*out = tx;
+	return 0;
+}
+
+int sipproxy_retry(struct sipproxy_tx *tx, const char *next_hop)
+{
+	msg_t *req;
+
+	if (!tx->waiting || !tx->kept)
+		return -EINVAL;
+	req = msg_copy(tx->kept);
+	if (!req)
+		return -ENOMEM;
+	if (tx->sent) {
+		msg_destroy(tx->sent);
+		tx->sent = NULL;
+	}
+	tx->waiting = false;
+	if (send_request(tx, req, next_hop) < 0) {
+		tx->waiting = true;
+		return -EIO;
+	}
+	return 0;
+}
+
+void sipproxy_reply(struct sipproxy_tx *tx, int status, const char *phrase,
+		    const char *extra_header)
+{
+	if (extra_header)
+		nta_incoming_treply(tx->irq, status, phrase, SIPTAG_HEADER_STR(extra_header), TAG_END());
+	else
+		nta_incoming_treply(tx->irq, status, phrase, TAG_END());
+	tx_free(tx);
+}
+
+const sip_t *sipproxy_request(const struct sipproxy_tx *tx)
+{
+	return tx->sent ? sip_object(tx->sent) : NULL;
+}
+
+int sipproxy_forward_stateless(struct sipagent *agent, msg_t *msg, const char *next_hop)
+{
+	url_string_t const *route = next_hop ? URL_STRING_MAKE(next_hop) : NULL;
+
+	return nta_msg_tsend(sipagent_nta(agent), msg, route, TAG_END()) < 0 ? -EIO : 0;
+}

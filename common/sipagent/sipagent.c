@@ -1,0 +1,172 @@
+/* sipagent: see ims/sipagent.h for the contract. */
+#include "ims/sipagent.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sofia-sip/msg.h>
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "ims/log.h"
+#include "ims/sip.h"
+
+const struct cfg_field sipagent_schema[] = {
+	{ .key = "address", .type = CFG_STR, .offset = offsetof(struct sipagent_config, address),
+	  .def = "127.0.0.1", .check = cfg_check_ip, .help = "IP address to listen on" },
+	{ .key = "port", .type = CFG_PORT, .offset = offsetof(struct sipagent_config, port),
+	  .min = 1, .max = 65535, .required = true, .help = "SIP port (UDP and TCP)" },
+	{ .key = "udp", .type = CFG_BOOL, .offset = offsetof(struct sipagent_config, udp),
+	  .def = "true", .help = "listen on UDP" },
+	{ .key = "tcp", .type = CFG_BOOL, .offset = offsetof(struct sipagent_config, tcp),
+	  .def = "true", .help = "listen on TCP" },
+	{ .key = "advertise", .type = CFG_STR, .offset = offsetof(struct sipagent_config, advertise),
+	  .help = "host[:port] other nodes use to reach this one (default address:port)" },
+	{ .key = "max_message_size", .type = CFG_INT,
+	  .offset = offsetof(struct sipagent_config, max_message_size), .def = "65535",
+	  .min = 1500, .max = 1048576, .help = "largest SIP message accepted, in bytes" },
+	CFG_FIELD_END
+};
+
+struct sipagent {
+	nta_agent_t *nta;
+	nta_leg_t *leg;
+	sipagent_request_fn on_request;
+	void *ctx;
+	char hostport[300];
+};
+
+static int on_leg_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
+			  sip_t const *sip)
+{
+	struct sipagent *a = (struct sipagent *)magic;
+
+	(void)leg;
+	return a->on_request(a->ctx, irq, sip);
+}
+
+/* Messages nta cannot put in a transaction (stray responses, ACK to
+ * nothing): logged and dropped. */
+static int on_stray(nta_agent_magic_t *magic, nta_agent_t *nta, msg_t *msg, sip_t *sip)
+{
+	(void)magic;
+	(void)nta;
+	if (sip && sip->sip_status)
+		log_debug("dropping stray response %d", sip->sip_status->st_status);
+	msg_destroy(msg);
+	return 0;
+}
+
+static bool v6(const struct sipagent_config *cfg)
+{
+	return strchr(cfg->address, ':') != NULL;
+}
+
+static void format_url(char *url, size_t len, const struct sipagent_config *cfg,
+		       const char *transport)
+{
+	snprintf(url, len, "sip:%s%s%s:%u;transport=%s", v6(cfg) ? "[" : "", cfg->address,
+		 v6(cfg) ? "]" : "", cfg->port, transport);
+}
+
+static int bind_transport(struct sipagent *a, const struct sipagent_config *cfg,
+			  const char *transport)
+{
+	char url[200];
+
+	format_url(url, sizeof url, cfg, transport);
+	return nta_agent_add_tport(a->nta, URL_STRING_MAKE(url), TAG_END()) < 0 ? -EADDRINUSE : 0;
+}
+
+int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
+		    sipagent_request_fn on_request, void *ctx, struct sipagent **out)
+{
+	struct sipagent *a;
+	int rc = 0;
+
+	if (!cfg->udp && !cfg->tcp)
+		return -EINVAL;
+	a = calloc(1, sizeof *a);
+	if (!a)
+		return -ENOMEM;
+	a->on_request = on_request;
+	a->ctx = ctx;
+	sip_log_route();
+	if (cfg->advertise && cfg->advertise[0])
+		snprintf(a->hostport, sizeof a->hostport, "%s", cfg->advertise);
+	else
+		snprintf(a->hostport, sizeof a->hostport, "%s%s%s:%u", v6(cfg) ? "[" : "",
+			 cfg->address, v6(cfg) ? "]" : "", cfg->port);
+
+	/* nta_agent_create needs the root: bind the first transport through it. */
+	{
+		char url[200];
+
+		format_url(url, sizeof url, cfg, cfg->udp ? "udp" : "tcp");
+		a->nta = nta_agent_create(root, URL_STRING_MAKE(url), on_stray, NULL,
+					  NTATAG_MCLASS(sip_msg_mclass()),
+					  NTATAG_SIPFLAGS(MSG_DO_EXTRACT_COPY), NTATAG_UA(0),
+					  NTATAG_SERVER_RPORT(1), NTATAG_TCP_RPORT(1),
+					  NTATAG_MAXSIZE((usize_t)cfg->max_message_size),
+					  TAG_END());
+		if (!a->nta) {
+			rc = -EADDRINUSE;
+			log_err("SIP: cannot listen on %s", url);
+			goto out;
+		}
+	}
+	if (cfg->udp && cfg->tcp) {
+		rc = bind_transport(a, cfg, "tcp");
+		if (rc < 0) {
+			log_err("SIP: cannot listen on TCP %s", a->hostport);
+			goto out;
+		}
+	}
+	a->leg = nta_leg_tcreate(a->nta, on_leg_request, (nta_leg_magic_t *)a,
+				 NTATAG_NO_DIALOG(1), TAG_END());
+	if (!a->leg) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	log_notice("SIP listening on %s (%s%s%s)", a->hostport, cfg->udp ? "udp" : "",
+		   cfg->udp && cfg->tcp ? "+" : "", cfg->tcp ? "tcp" : "");
+	*out = a;
+	return 0;
+out:
+	sipagent_destroy(a);
+	return rc;
+}
+
+void sipagent_destroy(struct sipagent *a)
+{
+	if (!a)
+		return;
+	if (a->leg)
+		nta_leg_destroy(a->leg);
+	if (a->nta)
+		nta_agent_destroy(a->nta);
+	free(a);
+}
+
+nta_agent_t *sipagent_nta(struct sipagent *a)
+{
+	return a->nta;
+}
+
+const char *sipagent_hostport(const struct sipagent *a)
+{
+	return a->hostport;
+}
+
+int sipagent_reply_options(nta_incoming_t *irq, const char *allow)
+{
+	nta_incoming_treply(irq, SIP_200_OK, SIPTAG_ALLOW_STR(allow),
+			    SIPTAG_SUPPORTED_STR("path, outbound"),
+			    SIPTAG_ACCEPT_STR("application/sdp"), TAG_END());
+	return 0;
+}
