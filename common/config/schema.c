@@ -56,8 +56,9 @@ static int check_field(struct cfg_ctx *c, const struct cfg_field *f,
 		char sub[CFG_PATH_MAX];
 		int rc;
 
-		snprintf(sub, sizeof(sub), "%s%s", path,
-			 f->type == CFG_TABLE_LIST ? "[]" : "");
+		if (snprintf(sub, sizeof(sub), "%s%s", path,
+			     f->type == CFG_TABLE_LIST ? "[]" : "") >= (int)sizeof(sub))
+			return bad(c, path, "key path too long");
 		rc = cfg_schema_check(c, f->sub, sub);
 
 		if (rc)
