@@ -262,7 +262,7 @@ static void test_mar_resync_flow_recovers_from_lost_he_counter(void **state)
 	struct sqn_usim usim = { 0 };
 	struct set s;
 	struct auth_vector av;
-	uint64_t he = 0, backup, sqn, sqn_ms, base;
+	uint64_t he = 0, backup = 0, sqn, sqn_ms, base;
 	uint8_t auts[14], authz[AUTH_SIP_AUTHORIZATION_LEN], rand[16];
 	bool reset;
 

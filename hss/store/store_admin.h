@@ -1,0 +1,93 @@
+/*
+ * store_admin: provisioning and schema migration for ims-hssctl. The HSS
+ * daemon never calls these; they write what store.h reads.
+ * Same conventions as store.h: 0 or -errno (-EEXIST duplicate identity,
+ * -ENOENT unknown identity, -EINVAL bad argument or constraint), each call
+ * one transaction. Inputs are borrowed; nothing to free.
+ */
+#ifndef HSS_STORE_ADMIN_H
+#define HSS_STORE_ADMIN_H
+
+#include "store.h"
+
+struct store_admin_subscriber {
+	const char *impi;
+	const char *imsu;            /* subscription name; NULL = impi */
+	const char *const *impus;    /* one implicit set, first = default */
+	size_t n_impus;
+	bool has_k;
+	uint8_t k[16];
+	bool has_op;
+	bool op_is_opc;
+	uint8_t op[16];
+	uint8_t amf[2];
+	uint64_t sqn;
+	uint32_t schemes;            /* enum store_auth_scheme bits */
+	const char *realm;           /* digest realm; NULL = none */
+	const char *password;        /* NULL = none */
+	const char *ha1;             /* 32 hex; NULL = none */
+};
+
+/* Creates the subscription if needed, the IMPI, one service profile named
+ * after the IMPI and one implicit set holding the IMPUs in order. */
+int store_admin_subscriber_add(struct store *st, const struct store_admin_subscriber *sub);
+/* Deletes the IMPI, the IMPUs only it used, then an emptied subscription,
+ * service profile and implicit sets. */
+int store_admin_subscriber_del(struct store *st, const char *impi);
+
+struct store_admin_impu {
+	const char *impu;
+	const char *impi;            /* associate with this IMPI */
+	enum store_impu_type type;
+	const char *wildcard_regex;  /* WILDCARD_PSI only */
+	bool barred;
+	bool can_register;
+	const char *implicit_with;   /* join this IMPU's implicit set; NULL = new set */
+};
+/* New IMPU, or (if it exists) one more IMPI sharing it. */
+int store_admin_impu_add(struct store *st, const struct store_admin_impu *u);
+int store_admin_impu_del(struct store *st, const char *impu);
+
+struct store_admin_spt {
+	enum store_spt_type type;
+	bool negated;
+	unsigned int group;
+	const char *value;
+	const char *header;
+	int session_case;            /* -1 = none */
+	unsigned int registration_type;
+};
+
+struct store_admin_ifc {
+	const char *impu;            /* added to this IMPU's service profile */
+	const char *name;            /* unique */
+	int priority;
+	int profile_part_indicator;  /* -1 = absent */
+	bool condition_type_cnf;
+	const char *as_server_name;  /* application server, created or updated */
+	int default_handling;
+	const char *service_info;
+	bool include_register_request;
+	bool include_register_response;
+	const struct store_admin_spt *spts;
+	size_t n_spts;
+};
+int store_admin_ifc_add(struct store *st, const struct store_admin_ifc *f);
+
+/* Replace the content of capability set set_name (created if missing;
+ * "default" is the one used by subscriptions without their own). */
+int store_admin_caps_set(struct store *st, const char *set_name,
+			 const uint32_t *mandatory, size_t n_mandatory,
+			 const uint32_t *optional, size_t n_optional,
+			 const char *const *names, size_t n_names);
+
+/* Create the visited network; with impi, allow it for impi's subscription. */
+int store_admin_visited_network_add(struct store *st, const char *name, const char *impi);
+
+/* Apply the NNNN_*.sql files of dir newer than the recorded version, in
+ * order, recording each in schema_version. *from and *to: versions before and
+ * after. msg explains a failure (file and server error). */
+int store_admin_migrate(struct store *st, const char *dir, unsigned int *from,
+			unsigned int *to, char *msg, size_t msglen);
+
+#endif

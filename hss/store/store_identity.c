@@ -1,0 +1,253 @@
+/* store_identity: public identities, their association with private ones,
+ * implicit registration sets, wildcarded PSIs and roaming permission
+ * (TS 23.228 4.3.3, TS 29.228 6.1.1). */
+#include "store_db.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMPU_COLUMNS \
+	"u.identity, u.identity_type, u.wildcard_regex, u.barring, u.can_register," \
+	" u.implicit_set_id, u.implicit_set_pos, u.service_profile_id, u.reg_state," \
+	" u.scscf_name, (SELECT p.identity FROM impi p WHERE p.id = u.last_impi_id)"
+#define IMPU_NCOL 11
+
+struct impu_row {
+	MYSQL_BIND res[IMPU_NCOL];
+	int type, barring, can_register, pos, reg_state;
+	struct store_impu *dst;
+};
+
+static void impu_row_bind(struct impu_row *r, struct store_impu *dst)
+{
+	r->dst = dst;
+	memset(dst, 0, sizeof(*dst));
+	sdb_out_str(&r->res[0], dst->identity, sizeof(dst->identity));
+	sdb_out_int(&r->res[1], &r->type);
+	sdb_out_str(&r->res[2], dst->wildcard_regex, sizeof(dst->wildcard_regex));
+	sdb_out_int(&r->res[3], &r->barring);
+	sdb_out_int(&r->res[4], &r->can_register);
+	sdb_out_u64(&r->res[5], &dst->implicit_set_id);
+	sdb_out_int(&r->res[6], &r->pos);
+	sdb_out_u64(&r->res[7], &dst->service_profile_id);
+	sdb_out_int(&r->res[8], &r->reg_state);
+	sdb_out_str(&r->res[9], dst->scscf_name, sizeof(dst->scscf_name));
+	sdb_out_str(&r->res[10], dst->last_impi, sizeof(dst->last_impi));
+}
+
+/* After a successful fetch: copy the integer columns into the record. */
+static void impu_row_finish(struct impu_row *r)
+{
+	r->dst->type = (enum store_impu_type)r->type;
+	r->dst->barred = r->barring != 0;
+	r->dst->can_register = r->can_register != 0;
+	r->dst->implicit_set_pos = (unsigned int)r->pos;
+	r->dst->reg_state = (enum store_reg_state)r->reg_state;
+}
+
+/* Run a query selecting IMPU_COLUMNS with one string parameter, one row. */
+static int impu_one(struct store *st, const char *sql, const char *arg,
+		    struct store_impu *out)
+{
+	struct impu_row r;
+	MYSQL_BIND par[1];
+	MYSQL_STMT *s = NULL;
+	int rc;
+
+	impu_row_bind(&r, out);
+	sdb_in_str(&par[0], arg);
+	rc = sdb_run(st, sql, par, r.res, &s);
+	if (rc)
+		return rc;
+	rc = sdb_fetch(s, r.res, IMPU_NCOL);
+	sdb_done(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return -ENOENT;
+	impu_row_finish(&r);
+	return 0;
+}
+
+int store_impu_get(struct store *st, const char *impu, struct store_impu *out)
+{
+	static const char sql[] =
+		"SELECT " IMPU_COLUMNS " FROM impu u WHERE u.identity = ?";
+	return impu_one(st, sql, impu, out);
+}
+
+int store_wildcard_psi_find(struct store *st, const char *impu, struct store_impu *out)
+{
+	/* The regex is anchored so that it must match the whole identity. */
+	static const char sql[] =
+		"SELECT " IMPU_COLUMNS " FROM impu u WHERE u.identity_type = 2"
+		" AND u.wildcard_regex IS NOT NULL"
+		" AND ? REGEXP CONCAT('^(', u.wildcard_regex, ')$') ORDER BY u.id LIMIT 1";
+	return impu_one(st, sql, impu, out);
+}
+
+int store_impi_impu_check(struct store *st, const char *impi, const char *impu)
+{
+	static const char sql[] =
+		"SELECT (SELECT id FROM impi WHERE identity = ?),"
+		" (SELECT id FROM impu WHERE identity = ?),"
+		" EXISTS (SELECT 1 FROM impi_impu ii JOIN impi p ON p.id = ii.impi_id"
+		" JOIN impu u ON u.id = ii.impu_id WHERE p.identity = ? AND u.identity = ?)";
+	MYSQL_BIND par[4], res[3];
+	MYSQL_STMT *s = NULL;
+	uint64_t impi_id = 0, impu_id = 0;
+	int linked = 0, rc;
+
+	sdb_in_str(&par[0], impi);
+	sdb_in_str(&par[1], impu);
+	sdb_in_str(&par[2], impi);
+	sdb_in_str(&par[3], impu);
+	sdb_out_u64(&res[0], &impi_id);
+	sdb_out_u64(&res[1], &impu_id);
+	sdb_out_int(&res[2], &linked);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		return rc;
+	rc = sdb_fetch(s, res, 3);
+	sdb_done(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || !impi_id || !impu_id)
+		return -ENOENT;
+	return linked ? 0 : -EACCES;
+}
+
+int store_implicit_set_get(struct store *st, const char *impu,
+			   struct store_impu **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " IMPU_COLUMNS " FROM impu u JOIN impu k"
+		" ON k.implicit_set_id = u.implicit_set_id WHERE k.identity = ?"
+		" ORDER BY u.implicit_set_pos";
+	struct store_impu *v = NULL, cur;
+	struct impu_row r;
+	MYSQL_BIND par[1];
+	MYSQL_STMT *s = NULL;
+	size_t cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	impu_row_bind(&r, &cur);
+	sdb_in_str(&par[0], impu);
+	rc = sdb_run(st, sql, par, r.res, &s);
+	if (rc)
+		return rc;
+	while ((rc = sdb_fetch(s, r.res, IMPU_NCOL)) == 1) {
+		struct store_impu *nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
+		}
+		v = nv;
+		impu_row_finish(&r);
+		v[cnt++] = cur;
+	}
+	sdb_done(s);
+	if (rc == 0 && cnt == 0)
+		rc = -ENOENT;
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+/* Collect the first string column of every row; -ENOENT when none and
+ * exists_sql (one string parameter) finds no owner row either. */
+static int strv_query(struct store *st, const char *sql, const char *exists_sql,
+		      const char *arg, struct store_strv *out)
+{
+	char buf[STORE_IDENTITY_MAX];
+	MYSQL_BIND par[1], res[1];
+	MYSQL_STMT *s = NULL;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	sdb_in_str(&par[0], arg);
+	sdb_out_str(&res[0], buf, sizeof(buf));
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		return rc;
+	while ((rc = sdb_fetch(s, res, 1)) == 1) {
+		char **nv = realloc(out->v, (out->n + 1) * sizeof(*nv));
+		if (!nv || !(nv[out->n] = strdup(buf))) {
+			if (nv)
+				out->v = nv;
+			rc = -ENOMEM;
+			break;
+		}
+		out->v = nv;
+		out->n++;
+	}
+	sdb_done(s);
+	if (rc == 0 && out->n == 0) {
+		sdb_in_str(&par[0], arg);
+		rc = sdb_run(st, exists_sql, par, res, &s);
+		if (rc == 0) {
+			rc = sdb_fetch(s, res, 1);
+			sdb_done(s);
+			rc = rc < 0 ? rc : rc == 1 ? 0 : -ENOENT;
+		}
+	}
+	if (rc < 0)
+		store_strv_free(out);
+	return rc < 0 ? rc : 0;
+}
+
+int store_impu_impis(struct store *st, const char *impu, struct store_strv *out)
+{
+	static const char sql[] =
+		"SELECT p.identity FROM impi p JOIN impi_impu ii ON ii.impi_id = p.id"
+		" JOIN impu u ON u.id = ii.impu_id WHERE u.identity = ? ORDER BY p.identity";
+	static const char exists[] = "SELECT identity FROM impu WHERE identity = ?";
+	return strv_query(st, sql, exists, impu, out);
+}
+
+int store_impi_impus(struct store *st, const char *impi, struct store_strv *out)
+{
+	static const char sql[] =
+		"SELECT u.identity FROM impu u JOIN impi_impu ii ON ii.impu_id = u.id"
+		" JOIN impi p ON p.id = ii.impi_id WHERE p.identity = ?"
+		" ORDER BY u.implicit_set_id, u.implicit_set_pos";
+	static const char exists[] = "SELECT identity FROM impi WHERE identity = ?";
+	return strv_query(st, sql, exists, impi, out);
+}
+
+int store_visited_network_allowed(struct store *st, const char *impi,
+				  const char *visited_network)
+{
+	static const char sql[] =
+		"SELECT p.id, EXISTS (SELECT 1 FROM imsu_visited_network ivn"
+		" JOIN visited_network vn ON vn.id = ivn.visited_network_id"
+		" WHERE ivn.imsu_id = p.imsu_id AND vn.name = ?)"
+		" FROM impi p WHERE p.identity = ?";
+	MYSQL_BIND par[2], res[2];
+	MYSQL_STMT *s = NULL;
+	uint64_t id = 0;
+	int allowed = 0, rc;
+
+	sdb_in_str(&par[0], visited_network);
+	sdb_in_str(&par[1], impi);
+	sdb_out_u64(&res[0], &id);
+	sdb_out_int(&res[1], &allowed);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		return rc;
+	rc = sdb_fetch(s, res, 2);
+	sdb_done(s);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return -ENOENT;
+	return allowed ? 0 : -EACCES;
+}

@@ -1,0 +1,109 @@
+/* ims-hssctl: command line entry — global options, dispatch, usage. */
+#include "hssctl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ims/log.h"
+
+static const char usage_text[] =
+"usage: ims-hssctl [DB OPTIONS] COMMAND ...\n"
+"\n"
+"Database (flags anywhere, or IMS_DB_HOST IMS_DB_PORT IMS_DB_SOCKET IMS_DB_USER\n"
+"IMS_DB_PASSWORD IMS_DB_NAME; prefer IMS_DB_PASSWORD: flags show in ps):\n"
+"  --db-host H (localhost = Unix socket) --db-port P --db-socket PATH\n"
+"  --db-user U (ims_hss) --db-password P --db-name D (ims_hss)\n"
+"\n"
+"Commands:\n"
+"  db migrate [--migrations DIR]   apply missing deploy/db/migrations (env IMS_DB_MIGRATIONS)\n"
+"  db version                      print the schema version; exit 1 if not current\n"
+"  subscriber add --impi NAI --impu URI [--impu URI ...] [--imsu NAME]\n"
+"                 [--k HEX32] [--op HEX32 | --opc HEX32] [--amf HEX4 (8000)] [--sqn N (0)]\n"
+"                 [--password P | --ha1 HEX32] [--realm R (domain of the IMPI)]\n"
+"                 [--auth aka,digest (default: aka if --k, digest if --password/--ha1)]\n"
+"                 the IMPUs form one implicit registration set, the first is the default\n"
+"  subscriber show IMPI            identities and auth data (secrets shown as set/not set)\n"
+"  subscriber del IMPI             delete the IMPI and the IMPUs only it uses\n"
+"  impu add --impi NAI --impu URI [--implicit-with URI] [--barred] [--no-register]\n"
+"           [--type public|psi|wildcard-psi --regex REGEX]\n"
+"                                  new IMPU, or share an existing one with another IMPI\n"
+"  impu del URI\n"
+"  ifc add --impu URI --priority N --as SIP-URI [--name NAME]\n"
+"          [--default-handling continued|terminated] [--service-info TEXT]\n"
+"          [--include-register-request] [--include-register-response]\n"
+"          [--ppi registered|unregistered] [--match all|any (all)]\n"
+"          triggers (repeatable; prefix the value with ! to negate):\n"
+"          [--method M] [--ruri REGEX] [--header NAME=REGEX] [--sdp LINE=REGEX]\n"
+"          [--session-case 0..4 (0 orig, 1 term reg, 2 term unreg, 3 orig unreg, 4 orig cdiv)]\n"
+"  scscf-caps set [--set NAME (default)] [--mandatory 1,2] [--optional 3] [--name SIP-URI ...]\n"
+"  visited-network add NAME [--impi NAI]   create it; with --impi allow it for that subscription\n";
+
+static int usage(FILE *f, int code)
+{
+	fputs(usage_text, f);
+	return code;
+}
+
+struct command {
+	const char *name;
+	int (*fn)(struct hssctl *h, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "db", hssctl_cmd_db },
+	{ "subscriber", hssctl_cmd_subscriber },
+	{ "impu", hssctl_cmd_impu },
+	{ "ifc", hssctl_cmd_ifc },
+	{ "scscf-caps", hssctl_cmd_caps },
+	{ "visited-network", hssctl_cmd_visited },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		HSSCTL_DB_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hssctl h = { .cmd = "options" };
+	static char cmd[64];
+	int c, rc;
+
+	ims_log_init("ims-hssctl", NULL);
+	hssctl_db_defaults(&h);
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		if (c == 'h')
+			return usage(stdout, HSSCTL_OK);
+		if (c == 'V') {
+			printf("ims-hssctl %s (schema version %d)\n", IMS_VERSION,
+			       IMS_STORE_SCHEMA_VERSION);
+			return HSSCTL_OK;
+		}
+		rc = hssctl_db_option(&h, c, optarg);
+		if (rc < 0)
+			return HSSCTL_USAGE;
+		if (rc == 0)
+			return usage(stderr, HSSCTL_USAGE);
+	}
+	if (optind + 1 >= argc)
+		return usage(stderr, HSSCTL_USAGE);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		snprintf(cmd, sizeof(cmd), "%s %s", argv[optind], argv[optind + 1]);
+		h.cmd = cmd;
+		if (store_library_init()) {
+			fprintf(stderr, "ims-hssctl: cannot initialise the MariaDB client\n");
+			return HSSCTL_FAIL;
+		}
+		/* The command sees argv from its verb on ("add", "--impi", ...). */
+		int first = optind + 1;
+		optind = 0;  /* 0: glibc re-initialises (permuting again) */
+		rc = commands[i].fn(&h, argc - first, argv + first);
+		store_library_end();
+		return rc;
+	}
+	fprintf(stderr, "ims-hssctl: unknown command '%s'\n", argv[optind]);
+	return usage(stderr, HSSCTL_USAGE);
+}
