@@ -1,0 +1,314 @@
+/*
+ * mar: Multimedia-Auth-Request from the S-CSCF (TS 29.228 6.3.1, detailed
+ * behaviour 6.3.1.1; AVPs TS 29.229 6.3.9-6.3.14, 6.3.36; AKA TS 33.102
+ * 6.3, Annex C; SIP Digest TS 29.228 6.3.13 / RFC 2617).
+ */
+#include "cx/cx.h"
+
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "auth/milenage.h"
+#include "auth/sqn.h"
+#include "auth/vector.h"
+#include "ims/diameter.h"
+#include "ims/digest.h"
+#include "ims/log.h"
+
+#define MAR_CAS_TRIES 5
+
+struct mar_req {
+	char impi[STORE_IDENTITY_MAX];
+	char impu[STORE_IDENTITY_MAX];
+	char server[STORE_IDENTITY_MAX];
+	char scheme[64];
+	const uint8_t *sip_authorization; /* RAND || AUTS, owned by the request */
+	size_t sip_authorization_len;
+	uint32_t n_items;
+};
+
+struct mar_log {      /* what the log line tells, never a secret */
+	const char *scheme;
+	unsigned n;
+	uint64_t sqn_first, sqn_last;
+	bool resync;
+};
+
+static int mar_read(struct msg *req, struct mar_req *rq, struct msg *ans, bool *missing)
+{
+	struct avp *item = dia_find(req, CX_AVP_SIP_AUTH_DATA_ITEM);
+
+	*missing = true;
+	if (cx_get_str(req, DIA_AVP_USER_NAME, rq->impi, sizeof rq->impi) != 0)
+		return cx_missing_avp(ans, DIA_AVP_USER_NAME);
+	if (cx_get_str(req, CX_AVP_PUBLIC_IDENTITY, rq->impu, sizeof rq->impu) != 0)
+		return cx_missing_avp(ans, CX_AVP_PUBLIC_IDENTITY);
+	if (cx_get_str(req, CX_AVP_SERVER_NAME, rq->server, sizeof rq->server) != 0)
+		return cx_missing_avp(ans, CX_AVP_SERVER_NAME);
+	if (!item)
+		return cx_missing_avp(ans, CX_AVP_SIP_AUTH_DATA_ITEM);
+	if (dia_find_u32(req, CX_AVP_SIP_NUMBER_AUTH_ITEMS, &rq->n_items) != 0)
+		return cx_missing_avp(ans, CX_AVP_SIP_NUMBER_AUTH_ITEMS);
+	if (cx_get_str(item, CX_AVP_SIP_AUTHENTICATION_SCHEME, rq->scheme, sizeof rq->scheme) != 0)
+		strcpy(rq->scheme, CX_AUTH_SCHEME_UNKNOWN);
+	(void)dia_find_octets(item, CX_AVP_SIP_AUTHORIZATION, &rq->sip_authorization,
+			      &rq->sip_authorization_len);
+	*missing = false;
+	return 0;
+}
+
+/* 6.3.1.1: the scheme asked for, or the user's default for "Unknown".
+ * 0 = not supported for this user. */
+static uint32_t mar_scheme(const char *asked, uint32_t allowed)
+{
+	uint32_t s;
+
+	if (strcasecmp(asked, CX_AUTH_SCHEME_UNKNOWN) == 0)
+		return (allowed & STORE_AUTH_AKAV1_MD5) ? STORE_AUTH_AKAV1_MD5
+		       : (allowed & STORE_AUTH_DIGEST_MD5);
+	if (strcasecmp(asked, CX_AUTH_SCHEME_AKAV1_MD5) == 0)
+		s = STORE_AUTH_AKAV1_MD5;
+	else if (strcasecmp(asked, CX_AUTH_SCHEME_SIP_DIGEST) == 0 ||
+		 strcasecmp(asked, "Digest-MD5") == 0 || strcasecmp(asked, "MD5") == 0)
+		s = STORE_AUTH_DIGEST_MD5;
+	else
+		return 0;
+	return (allowed & s) ? s : 0;
+}
+
+static int mar_add_aka_item(struct msg *ans, unsigned idx, const struct auth_vector *av)
+{
+	uint8_t sa[AUTH_SIP_AUTHENTICATE_LEN];
+	struct avp *item = NULL;
+	int ret = dia_add_group(ans, CX_AVP_SIP_AUTH_DATA_ITEM, &item);
+
+	auth_vector_sip_authenticate(av, sa);
+	if (ret == 0)
+		ret = dia_add_u32(item, CX_AVP_SIP_ITEM_NUMBER, idx);
+	if (ret == 0)
+		ret = dia_add_utf8(item, CX_AVP_SIP_AUTHENTICATION_SCHEME, CX_AUTH_SCHEME_AKAV1_MD5);
+	if (ret == 0)
+		ret = dia_add_octets(item, CX_AVP_SIP_AUTHENTICATE, sa, sizeof sa);
+	if (ret == 0)
+		ret = dia_add_octets(item, CX_AVP_SIP_AUTHORIZATION, av->xres, sizeof av->xres);
+	if (ret == 0)
+		ret = dia_add_octets(item, CX_AVP_CONFIDENTIALITY_KEY, av->ck, sizeof av->ck);
+	if (ret == 0)
+		ret = dia_add_octets(item, CX_AVP_INTEGRITY_KEY, av->ik, sizeof av->ik);
+	return ret;
+}
+
+/* Reserve n SQNs with one compare-and-set (TS 33.102 C.3): *first is the
+ * first new SQN. With sqn_ms (resync) the base comes from sqn_resync. */
+static int mar_sqn_reserve(struct store *st, const struct cx_server *srv, const char *impi,
+			   struct store_auth *a, const uint64_t *sqn_ms, unsigned n,
+			   uint64_t *first)
+{
+	struct sqn_policy pol = { (unsigned)srv->cfg->cx.sqn_ind_bits, SQN_DELTA_DEFAULT,
+				  SQN_LIMIT_L_DEFAULT };
+	int ret = -EAGAIN;
+
+	for (int tries = 0; ret == -EAGAIN && tries < MAR_CAS_TRIES; tries++) {
+		uint64_t cur = a->sqn, next = 0;
+
+		if (tries > 0 && (ret = store_auth_get(st, impi, a)) != 0)
+			break;
+		cur = a->sqn;
+		if (sqn_ms && (ret = sqn_resync(a->sqn, *sqn_ms, &pol, &cur, NULL)) != 0)
+			break;
+		for (unsigned i = 0; i < n; i++) {
+			ret = sqn_next_ind(cur, pol.ind_bits, &next);
+			if (ret != 0)
+				return ret;
+			if (i == 0)
+				*first = next;
+			cur = next;
+		}
+		ret = store_sqn_advance(st, impi, a->sqn, next);
+	}
+	return ret;
+}
+
+/* Digest-AKAv1-MD5 (TS 29.228 6.3.9-6.3.12). Returns the outcome; *err
+ * -errno when the answer could not be built. */
+static struct cx_result mar_aka(struct cx_server *srv, struct store *st, const struct mar_req *rq,
+				struct store_auth *a, struct msg *ans, struct mar_log *lg)
+{
+	uint8_t opc[MILENAGE_KEY_LEN], rnd[AUTH_RAND_LEN], auts[AUTH_AUTS_LEN];
+	struct cx_result r = CX_BASE(DIA_SUCCESS);
+	struct auth_vector av;
+	uint64_t sqn_ms = 0, sqn = 0;
+	unsigned n = rq->n_items ? rq->n_items : 1;
+	int ret;
+
+	memset(&av, 0, sizeof av);
+	if (n > (unsigned)srv->cfg->cx.max_auth_items)
+		n = (unsigned)srv->cfg->cx.max_auth_items;
+	if (!a->has_k || !a->has_op) {
+		log_err("MAR impi=%s: no K/OP provisioned for AKA", rq->impi);
+		return CX_BASE(DIA_UNABLE_TO_COMPLY);
+	}
+	if (a->op_is_opc)
+		memcpy(opc, a->op, sizeof opc);
+	else if (milenage_opc(a->k, a->op, opc) != 0)
+		return CX_BASE(DIA_UNABLE_TO_COMPLY);
+	if (rq->sip_authorization) {
+		/* Synchronisation failure (TS 33.102 6.3.5): a bad MAC-S leaves
+		 * SQN_HE untouched and rejects the request. */
+		lg->resync = true;
+		if (auth_resync_split(rq->sip_authorization, rq->sip_authorization_len, rnd, auts) != 0 ||
+		    auth_resync_verify(a->k, opc, rnd, auts, &sqn_ms) != 0) {
+			r = CX_BASE(DIA_AUTHENTICATION_REJECTED);
+			goto out;
+		}
+	}
+	ret = mar_sqn_reserve(st, srv, rq->impi, a, rq->sip_authorization ? &sqn_ms : NULL, n, &sqn);
+	if (ret != 0) {
+		r = cx_result_of_store(ret == -ENOENT ? -EIO : ret, "MAR");
+		goto out;
+	}
+	ret = dia_add_u32(ans, CX_AVP_SIP_NUMBER_AUTH_ITEMS, n);
+	for (unsigned i = 0; ret == 0 && i < n; i++) {
+		if (i > 0 && (ret = sqn_next_ind(sqn, (unsigned)srv->cfg->cx.sqn_ind_bits, &sqn)) != 0)
+			break;
+		ret = auth_vector_generate(a->k, opc, a->amf, sqn, NULL, &av);
+		if (ret == 0)
+			ret = mar_add_aka_item(ans, i + 1, &av);
+		if (i == 0)
+			lg->sqn_first = sqn;
+		lg->sqn_last = sqn;
+		auth_vector_wipe(&av);
+	}
+	lg->n = n;
+	if (ret != 0)
+		r = CX_BASE(DIA_UNABLE_TO_COMPLY);
+out:
+	OPENSSL_cleanse(opc, sizeof opc);
+	return r;
+}
+
+/* SIP Digest (TS 29.228 6.3.13, TS 29.229 6.3.36). */
+static struct cx_result mar_digest(const struct mar_req *rq, const struct store_auth *a,
+				   struct msg *ans, struct mar_log *lg)
+{
+	char ha1[DIGEST_HEX_MAX];
+	const char *realm = a->realm[0] ? a->realm : strchr(rq->impi, '@');
+	struct avp *item = NULL, *dig = NULL;
+	int ret;
+
+	if (realm == NULL)
+		realm = rq->impi;
+	else if (realm[0] == '@')
+		realm++;
+	if (a->has_ha1) {
+		snprintf(ha1, sizeof ha1, "%s", a->ha1);
+		ret = 0;
+	} else if (a->has_password) {
+		ret = digest_ha1(DIGEST_MD5, rq->impi, realm, a->password, strlen(a->password), ha1);
+	} else {
+		log_err("MAR impi=%s: no password or HA1 provisioned for SIP Digest", rq->impi);
+		return CX_BASE(DIA_UNABLE_TO_COMPLY);
+	}
+	if (ret == 0)
+		ret = dia_add_u32(ans, CX_AVP_SIP_NUMBER_AUTH_ITEMS, 1);
+	if (ret == 0)
+		ret = dia_add_group(ans, CX_AVP_SIP_AUTH_DATA_ITEM, &item);
+	if (ret == 0)
+		ret = dia_add_u32(item, CX_AVP_SIP_ITEM_NUMBER, 1);
+	if (ret == 0)
+		ret = dia_add_utf8(item, CX_AVP_SIP_AUTHENTICATION_SCHEME, CX_AUTH_SCHEME_SIP_DIGEST);
+	if (ret == 0)
+		ret = dia_add_group(item, CX_AVP_SIP_DIGEST_AUTHENTICATE, &dig);
+	if (ret == 0)
+		ret = dia_add_utf8(dig, DIA_AVP_DIGEST_REALM, realm);
+	if (ret == 0)
+		ret = dia_add_utf8(dig, DIA_AVP_DIGEST_ALGORITHM, "MD5");
+	if (ret == 0)
+		ret = dia_add_utf8(dig, DIA_AVP_DIGEST_QOP, "auth");
+	if (ret == 0)
+		ret = dia_add_utf8(dig, DIA_AVP_DIGEST_HA1, ha1);
+	OPENSSL_cleanse(ha1, sizeof ha1);
+	lg->n = 1;
+	return ret == 0 ? CX_BASE(DIA_SUCCESS) : CX_BASE(DIA_UNABLE_TO_COMPLY);
+}
+
+/* 6.3.1.1: while not registered (or only unregistered) the HSS keeps the
+ * requesting S-CSCF's name, so a re-attempt reaches the same S-CSCF. A
+ * registered identity keeps its S-CSCF until a SAR moves it. */
+static int mar_store_server(struct store *st, const struct mar_req *rq,
+			    const struct store_impu *pu)
+{
+	if (pu->reg_state == STORE_REGISTERED || strcmp(pu->scscf_name, rq->server) == 0)
+		return 0;
+	return store_reg_set(st, rq->impu, NULL, pu->reg_state, rq->server);
+}
+
+static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
+				struct msg *ans, struct mar_log *lg)
+{
+	struct store_auth a;
+	struct store_impu pu;
+	struct cx_result r;
+	struct store *st = cx_store(srv);
+	uint32_t scheme;
+	int ret;
+
+	memset(&a, 0, sizeof a);
+	if (!st)
+		return CX_BASE(DIA_UNABLE_TO_COMPLY);
+	ret = store_impu_get(st, rq->impu, &pu);
+	if (ret == 0)
+		ret = store_impi_impu_check(st, rq->impi, rq->impu);
+	if (ret == 0)
+		ret = store_auth_get(st, rq->impi, &a);
+	if (ret != 0)
+		return cx_result_of_store(ret, "MAR");
+	scheme = mar_scheme(rq->scheme, a.schemes);
+	if (scheme == 0) {
+		r = CX_EXP(DIA_EXP_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
+		goto out;
+	}
+	lg->scheme = scheme == STORE_AUTH_AKAV1_MD5 ? CX_AUTH_SCHEME_AKAV1_MD5
+						    : CX_AUTH_SCHEME_SIP_DIGEST;
+	ret = mar_store_server(st, rq, &pu);
+	if (ret != 0) {
+		r = cx_result_of_store(ret == -ENOENT ? -EIO : ret, "MAR");
+		goto out;
+	}
+	ret = dia_add_utf8(ans, DIA_AVP_USER_NAME, rq->impi);
+	if (ret == 0)
+		ret = dia_add_utf8(ans, CX_AVP_PUBLIC_IDENTITY, rq->impu);
+	if (ret != 0)
+		r = CX_BASE(DIA_UNABLE_TO_COMPLY);
+	else if (scheme == STORE_AUTH_AKAV1_MD5)
+		r = mar_aka(srv, st, rq, &a, ans, lg);
+	else
+		r = mar_digest(rq, &a, ans, lg);
+out:
+	store_auth_wipe(&a);
+	return r;
+}
+
+int cx_mar(void *ctx, struct msg *req, struct msg *ans)
+{
+	struct mar_req rq = { .n_items = 1 };
+	struct mar_log lg = { .scheme = NULL };
+	struct cx_result r;
+	bool missing;
+	char rs[24];
+	int ret = mar_read(req, &rq, ans, &missing);
+
+	if (missing) {
+		log_notice("MAR impi=%s impu=%s -> 5005 (missing AVP)", rq.impi, rq.impu);
+		return ret;
+	}
+	r = mar_run(ctx, &rq, ans, &lg);
+	log_notice("MAR impi=%s impu=%s server=%s scheme=%s%s -> %s (%u vector%s, sqn=%llu..%llu)",
+		   rq.impi, rq.impu, rq.server, lg.scheme ? lg.scheme : rq.scheme,
+		   lg.resync ? " resync" : "", cx_result_str(r, rs), lg.n, lg.n == 1 ? "" : "s",
+		   (unsigned long long)lg.sqn_first, (unsigned long long)lg.sqn_last);
+	return cx_result_set(ans, r);
+}

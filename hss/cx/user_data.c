@@ -1,0 +1,215 @@
+/*
+ * user_data: the Cx User-Data AVP, an IMSSubscription XML document
+ * (TS 29.228 Annex D schema CxDataType.xsd, Annex E example; TS 29.229
+ * 6.3.11). Written through libxml2's xmlTextWriter so every identity,
+ * regex and URI is escaped.
+ */
+#include "cx/cx.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#define W(call) do { if ((call) < 0) return -EIO; } while (0)
+
+static int elem_str(xmlTextWriterPtr w, const char *name, const char *val)
+{
+	return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST val);
+}
+
+static int elem_int(xmlTextWriterPtr w, const char *name, long long v)
+{
+	return xmlTextWriterWriteFormatElement(w, BAD_CAST name, "%lld", v);
+}
+
+/* tPublicIdentity: Identity, BarringIndication?, Extension{IdentityType,
+ * WildcardedPSI} for PSIs (D.2, Rel-7 extension). */
+static int write_public_identity(xmlTextWriterPtr w, const struct store_impu *pu)
+{
+	W(xmlTextWriterStartElement(w, BAD_CAST "PublicIdentity"));
+	if (pu->barred)
+		W(elem_int(w, "BarringIndication", 1));
+	W(elem_str(w, "Identity", pu->identity));
+	if (pu->type != STORE_IMPU_PUBLIC_USER) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "Extension"));
+		W(elem_int(w, "IdentityType", pu->type));
+		if (pu->type == STORE_IMPU_WILDCARD_PSI && pu->wildcard_regex[0])
+			W(elem_str(w, "WildcardedPSI", pu->wildcard_regex));
+		W(xmlTextWriterEndElement(w));
+	}
+	return xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
+}
+
+/* tSePoTri: ConditionNegated, Group+, one trigger, Extension{RegistrationType*}. */
+static int write_spt(xmlTextWriterPtr w, const struct store_spt *s)
+{
+	static const char *const types[] = { "RequestURI", "Method", "SIPHeader",
+					     "SessionCase", "SessionDescription" };
+	const char *val = s->value ? s->value : "";
+
+	W(xmlTextWriterStartElement(w, BAD_CAST "SPT"));
+	W(elem_int(w, "ConditionNegated", s->negated ? 1 : 0));
+	W(elem_int(w, "Group", s->group));
+	switch (s->type) {
+	case STORE_SPT_REQUEST_URI:
+	case STORE_SPT_METHOD:
+		W(elem_str(w, types[s->type], val));
+		break;
+	case STORE_SPT_SESSION_CASE:
+		W(elem_int(w, "SessionCase", s->session_case < 0 ? 0 : s->session_case));
+		break;
+	case STORE_SPT_SIP_HEADER:
+	case STORE_SPT_SESSION_DESCRIPTION:
+		W(xmlTextWriterStartElement(w, BAD_CAST types[s->type]));
+		W(elem_str(w, s->type == STORE_SPT_SIP_HEADER ? "Header" : "Line",
+			   s->header ? s->header : ""));
+		if (s->value)
+			W(elem_str(w, "Content", s->value));
+		W(xmlTextWriterEndElement(w));
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (s->registration_type) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "Extension"));
+		for (int bit = 0; bit < 3; bit++) {
+			if (s->registration_type & (1u << bit))
+				W(elem_int(w, "RegistrationType", bit));
+		}
+		W(xmlTextWriterEndElement(w));
+	}
+	return xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
+}
+
+static int write_ifc(xmlTextWriterPtr w, const struct store_ifc *f)
+{
+	int ret;
+
+	W(xmlTextWriterStartElement(w, BAD_CAST "InitialFilterCriteria"));
+	W(elem_int(w, "Priority", f->priority));
+	if (f->n_spts) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "TriggerPoint"));
+		W(elem_int(w, "ConditionTypeCNF", f->condition_type_cnf ? 1 : 0));
+		for (size_t i = 0; i < f->n_spts; i++) {
+			if ((ret = write_spt(w, &f->spts[i])) != 0)
+				return ret;
+		}
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterStartElement(w, BAD_CAST "ApplicationServer"));
+	W(elem_str(w, "ServerName", f->as_server_name ? f->as_server_name : ""));
+	W(elem_int(w, "DefaultHandling", f->default_handling));
+	if (f->service_info)
+		W(elem_str(w, "ServiceInfo", f->service_info));
+	if (f->include_register_request || f->include_register_response) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "Extension"));
+		if (f->include_register_request)
+			W(xmlTextWriterWriteElement(w, BAD_CAST "IncludeRegisterRequest", NULL));
+		if (f->include_register_response)
+			W(xmlTextWriterWriteElement(w, BAD_CAST "IncludeRegisterResponse", NULL));
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterEndElement(w));
+	if (f->profile_part_indicator >= 0)
+		W(elem_int(w, "ProfilePartIndicator", f->profile_part_indicator));
+	return xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
+}
+
+/* One tServiceProfile: the set's IMPUs using profile id, its iFCs and
+ * SharedIFCSetIDs (in the Rel-7 Extension). */
+static int write_profile(struct store *st, xmlTextWriterPtr w, uint64_t id,
+			 const struct store_impu *set, size_t n)
+{
+	struct store_service_profile *sp = NULL;
+	int ret = id ? store_service_profile_get(st, id, &sp) : 0;
+
+	if (ret != 0)
+		return ret;
+	ret = -EIO;
+	if (xmlTextWriterStartElement(w, BAD_CAST "ServiceProfile") < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (set[i].service_profile_id == id && (ret = write_public_identity(w, &set[i])) != 0)
+			goto out;
+	}
+	for (size_t i = 0; sp && i < sp->n_ifcs; i++) {
+		if ((ret = write_ifc(w, &sp->ifcs[i])) != 0)
+			goto out;
+	}
+	ret = -EIO;
+	if (sp && sp->n_shared_ifc_sets) {
+		if (xmlTextWriterStartElement(w, BAD_CAST "Extension") < 0)
+			goto out;
+		for (size_t i = 0; i < sp->n_shared_ifc_sets; i++) {
+			if (elem_int(w, "SharedIFCSetID", sp->shared_ifc_sets[i]) < 0)
+				goto out;
+		}
+		if (xmlTextWriterEndElement(w) < 0)
+			goto out;
+	}
+	ret = xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
+out:
+	store_service_profile_free(sp);
+	return ret;
+}
+
+static int write_doc(struct store *st, xmlTextWriterPtr w, const char *impi,
+		     const struct store_impu *set, size_t n)
+{
+	int ret;
+
+	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
+	W(xmlTextWriterStartElement(w, BAD_CAST "IMSSubscription"));
+	W(elem_str(w, "PrivateID", impi));
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen = seen || set[j].service_profile_id == set[i].service_profile_id;
+		if (!seen && (ret = write_profile(st, w, set[i].service_profile_id, set, n)) != 0)
+			return ret;
+	}
+	W(xmlTextWriterEndElement(w));
+	return xmlTextWriterEndDocument(w) < 0 ? -EIO : 0;
+}
+
+int cx_user_data_build(struct store *st, const char *impi, const char *impu,
+		       char **xml, size_t *len)
+{
+	struct store_impu *set = NULL;
+	xmlBufferPtr buf = NULL;
+	xmlTextWriterPtr w = NULL;
+	size_t n = 0;
+	int ret = store_implicit_set_get(st, impu, &set, &n);
+
+	*xml = NULL;
+	if (ret != 0)
+		goto out;
+	ret = -ENOMEM;
+	buf = xmlBufferCreate();
+	if (!buf || !(w = xmlNewTextWriterMemory(buf, 0)))
+		goto out;
+	ret = write_doc(st, w, impi, set, n);
+	xmlFreeTextWriter(w); /* flushes into buf */
+	w = NULL;
+	if (ret != 0)
+		goto out;
+	*len = (size_t)xmlBufferLength(buf);
+	*xml = malloc(*len + 1);
+	if (!*xml) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(*xml, xmlBufferContent(buf), *len);
+	(*xml)[*len] = '\0';
+out:
+	if (w)
+		xmlFreeTextWriter(w);
+	if (buf)
+		xmlBufferFree(buf);
+	free(set);
+	return ret;
+}

@@ -1,0 +1,67 @@
+/* hss_config: see hss_config.h. */
+#include "hss_config.h"
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+static const struct cfg_field db_schema[] = {
+	{ .key = "host", .type = CFG_STR, .offset = offsetof(struct hss_db_config, host),
+	  .def = "127.0.0.1", .help = "MariaDB host; localhost means the Unix socket" },
+	{ .key = "port", .type = CFG_PORT, .offset = offsetof(struct hss_db_config, port),
+	  .def = "3306", .help = "MariaDB TCP port" },
+	{ .key = "socket", .type = CFG_STR, .offset = offsetof(struct hss_db_config, socket),
+	  .help = "Unix socket path (host localhost)" },
+	{ .key = "user", .type = CFG_STR, .offset = offsetof(struct hss_db_config, user),
+	  .def = "ims", .help = "database user" },
+	{ .key = "password", .type = CFG_STR, .offset = offsetof(struct hss_db_config, password),
+	  .help = "database password" },
+	{ .key = "name", .type = CFG_STR, .offset = offsetof(struct hss_db_config, name),
+	  .def = "ims_hss", .help = "database name" },
+	{ .key = "connect_timeout", .type = CFG_DURATION,
+	  .offset = offsetof(struct hss_db_config, connect_timeout), .def = "5s",
+	  .min = 1000, .max = 600000, .help = "connect timeout" },
+	{ .key = "read_timeout", .type = CFG_DURATION,
+	  .offset = offsetof(struct hss_db_config, read_timeout), .def = "5s",
+	  .min = 1000, .max = 600000, .help = "read timeout (handlers must not block long)" },
+	CFG_FIELD_END
+};
+
+static const struct cfg_field cx_schema[] = {
+	{ .key = "max_auth_items", .type = CFG_INT,
+	  .offset = offsetof(struct hss_cx_config, max_auth_items), .def = "5", .min = 1,
+	  .max = 32, .help = "most vectors returned by one MAR (SIP-Number-Auth-Items)" },
+	{ .key = "sqn_ind_bits", .type = CFG_INT,
+	  .offset = offsetof(struct hss_cx_config, sqn_ind_bits), .def = "5", .min = 0,
+	  .max = 8, .help = "IND bits of SQN (TS 33.102 C.1.2)" },
+	{ .key = "home_networks", .type = CFG_STR_LIST,
+	  .offset = offsetof(struct hss_cx_config, home_networks),
+	  .help = "Visited-Network-Identifier values meaning home (besides the realm)" },
+	CFG_FIELD_END
+};
+
+const struct cfg_field hss_schema[] = {
+	{ .key = "log", .type = CFG_TABLE, .offset = offsetof(struct hss_config, log),
+	  .sub = ims_log_schema, .help = "logging" },
+	{ .key = "diameter", .type = CFG_TABLE, .offset = offsetof(struct hss_config, diameter),
+	  .sub = dia_schema, .help = "Diameter node (Cx/Sh server)" },
+	{ .key = "database", .type = CFG_TABLE, .offset = offsetof(struct hss_config, database),
+	  .sub = db_schema, .help = "MariaDB subscriber store" },
+	{ .key = "cx", .type = CFG_TABLE, .offset = offsetof(struct hss_config, cx),
+	  .sub = cx_schema, .help = "Cx policy" },
+	CFG_FIELD_END
+};
+
+void hss_config_store(const struct hss_db_config *db, struct store_config *out)
+{
+	*out = (struct store_config){
+		.host = db->host,
+		.port = db->port,
+		.socket = db->socket,
+		.user = db->user,
+		.password = db->password,
+		.database = db->name,
+		.connect_timeout_s = (unsigned int)((db->connect_timeout + 999) / 1000),
+		.read_timeout_s = (unsigned int)((db->read_timeout + 999) / 1000),
+	};
+}

@@ -1,0 +1,48 @@
+/*
+ * hss_config: the configuration of ims-hss (one schema table, hss_schema).
+ *
+ * Sections: log (ims_log_schema), diameter (dia_schema), database (the
+ * MariaDB connection of every store, see store.h) and cx (Cx policy:
+ * number of vectors per MAR, SQN IND bits, home network names).
+ * Ownership: loaded and freed by the daemon module (cfg_load/cfg_free).
+ */
+#ifndef HSS_CONFIG_H
+#define HSS_CONFIG_H
+
+#include "ims/config.h"
+#include "ims/diameter.h"
+#include "ims/log.h"
+
+struct store_config;
+
+struct hss_db_config {
+	char *host;            /* "localhost" = Unix socket */
+	uint16_t port;
+	char *socket;
+	char *user;
+	char *password;
+	char *name;
+	long long connect_timeout; /* ms */
+	long long read_timeout;    /* ms */
+};
+
+struct hss_cx_config {
+	long long max_auth_items;   /* cap of SIP-Number-Auth-Items (TS 29.228 6.3.9) */
+	long long sqn_ind_bits;     /* IND bits of SQN (TS 33.102 C.1.2) */
+	struct cfg_strv home_networks; /* Visited-Network-Identifier values of home;
+					* the Diameter realm is always home */
+};
+
+struct hss_config {
+	struct ims_log_config log;
+	struct dia_config diameter;
+	struct hss_db_config database;
+	struct hss_cx_config cx;
+};
+
+extern const struct cfg_field hss_schema[];
+
+/* Fill a store_config that borrows the strings of db. */
+void hss_config_store(const struct hss_db_config *db, struct store_config *out);
+
+#endif
