@@ -1,26 +1,98 @@
 /*
- * P-CSCF (the Gm edge facing UEs): configuration and life cycle.
+ * P-CSCF (the Gm edge facing UEs, TS 24.229 5.2): configuration, the node
+ * context shared by its modules, and the life cycle.
+ *
  * pcscf_schema describes the YAML file; pcscf_start/pcscf_stop are the
- * daemon callbacks (see ims/daemon.h). Everything runs on the loop thread.
+ * daemon callbacks (see ims/daemon.h). Request handling is split by job:
+ * register.c (REGISTER relay), originating.c (UE -> core), terminating.c
+ * (core -> UE), dialog.c (in-dialog loose routing), regevent.c (reg event
+ * subscription), with the registration store (registrations.h), ck/ik
+ * store (keys.h), asserted identity (identity.h), charging (charging.h),
+ * flow tokens (flow.h) and reginfo bodies (reginfo.h) as plain modules.
+ * Thread rules: everything runs on the loop thread.
  */
 #ifndef PCSCF_H
 #define PCSCF_H
 
-#include "ims/config.h"
+#include <stdbool.h>
 
+#include <sofia-sip/nta.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/su_wait.h>
+
+#include "ims/config.h"
 #include "ims/daemon.h"
 #include "ims/log.h"
 #include "ims/sipagent.h"
+#include "ims/sipproxy.h"
+
+#include "charging.h"
+#include "flow.h"
+#include "keys.h"
+#include "registrations.h"
 
 struct pcscf_config {
 	struct ims_log_config log;
 	struct sipagent_config sip;
-
+	char *home_network;        /* our domain, used as orig-ioi */
+	char *icscf;               /* next hop for REGISTER (SIP URI) */
+	char *visited_network_id;  /* P-Visited-Network-ID value (TS 24.229 5.2.2.1) */
+	long long max_registrations;
+	bool reg_event;            /* subscribe to reg event (TS 24.229 5.2.3) */
 };
 
 extern const struct cfg_field pcscf_schema[];
 
+/* The running node. */
+struct pcscf {
+	const struct pcscf_config *cfg;
+	struct sipagent *sip;
+	struct reg_store *regs;
+	struct key_store *keys;
+	struct chg_icid icid;
+	struct flow_key flow_key;   /* MAC key of our Path tokens */
+	su_timer_t *sweep;
+};
+
 int pcscf_start(struct ims_daemon *d, void *cfg);
 void pcscf_stop(struct ims_daemon *d);
+
+/* Request handlers: each returns as a sipagent_request_fn does (0 after
+ * taking irq, or a SIP status for the agent to send). src is the flow the
+ * request arrived on. */
+int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const struct flow *src);
+int pcscf_originating(struct pcscf *n, nta_incoming_t *irq, const struct flow *src,
+		      struct reg *reg);
+int pcscf_terminating(struct pcscf *n, nta_incoming_t *irq, struct reg *reg);
+/* from_ue: the registration of the flow the request came from, or NULL. */
+int pcscf_in_dialog(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
+		    const struct reg *from_ue);
+/* reg event (regevent.c): SUBSCRIBE after a new registration (0 or
+ * -errno), and a NOTIFY of that subscription (handler return). */
+int regevent_subscribe(struct pcscf *n, struct reg *reg);
+int regevent_notify(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip, struct reg *reg);
+
+/* Helpers shared by the handlers (route.c). */
+/* True when url names this node (host and port equal to what we advertise). */
+bool pcscf_url_is_us(const struct pcscf *n, const url_t *url);
+/* Prepend Record-Route: <sip:[user@]us;lr> (RFC 3261 16.6 step 4). */
+int pcscf_add_record_route(struct pcscf *n, msg_t *msg, const char *user);
+/* Remove every header called name (typed or unknown). */
+void pcscf_remove_header(msg_t *msg, const char *name);
+/* No security agreement yet (no IPsec, TS 33.203): remove what RFC 3329
+ * puts in a UE's requests for its first hop -- Security-Client,
+ * Security-Verify, and sec-agree from Require/Proxy-Require (a header left
+ * empty is removed) -- so the core never sees it (TS 24.229 5.2.2.1). */
+void pcscf_strip_sec_agree(msg_t *msg);
+/* Remove the Route entries at the top that name us; returns the user part
+ * of the last one removed (in msg's home; "" when it had none), or NULL
+ * when the top Route was not ours. */
+const char *pcscf_pop_own_routes(struct pcscf *n, msg_t *msg);
+/* Forward req (taken) statefully; cb may be NULL. Returns 0, or a SIP
+ * status (503) for the handler to return when nothing was sent. */
+int pcscf_forward(struct pcscf *n, nta_incoming_t *irq, msg_t *req, const char *next_hop,
+		  sipproxy_response_fn cb, void *ctx);
+/* Seconds on the monotonic clock (registration and key expiry). */
+long long pcscf_now(void);
 
 #endif

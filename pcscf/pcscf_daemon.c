@@ -1,29 +1,129 @@
 /*
- * P-CSCF life cycle: bind the SIP endpoint and serve.
- * Request handling proper arrives with the P-CSCF issue; until then the node
- * answers OPTIONS (peers probe it) and 501 to everything else, so nothing
- * is silently dropped.
+ * P-CSCF life cycle and request dispatch: bind the SIP endpoint, own the
+ * registration and key stores, sweep expired registrations, and send each
+ * new request to the handler for its direction:
+ *   REGISTER                                 -> register.c
+ *   NOTIFY of our reg event subscription     -> regevent.c
+ *   top Route = our Path entry (flow token)  -> terminating.c
+ *   ACK, or a request in a dialog routed by us -> dialog.c
+ *   other request from a registered flow     -> originating.c
+ *   anything else from an unregistered UE    -> 403 (TS 24.229 5.2.6.3.1)
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_alloc.h>
+#include <sofia-sip/tport_tag.h>
+
+#include "ims/sip.h"
 
 #include "pcscf.h"
 
-struct pcscf {
-	const struct pcscf_config *cfg;
-	struct sipagent *sip;
+#define KEY_TTL_S 300 /* ck/ik kept until the UE answers the challenge */
 
-};
+static bool top_route_is_us(struct pcscf *n, const sip_t *sip, const char **user)
+{
+	if (!sip->sip_route || !pcscf_url_is_us(n, sip->sip_route->r_url))
+		return false;
+	*user = sip->sip_route->r_url->url_user;
+	return true;
+}
+
+static bool is_options_for_us(struct pcscf *n, const sip_t *sip)
+{
+	return sip->sip_request->rq_method == sip_method_options && !sip->sip_route &&
+	       pcscf_url_is_us(n, sip->sip_request->rq_url);
+}
+
+static int dispatch(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
+		    const struct flow *src)
+{
+	sip_method_t m = sip->sip_request->rq_method;
+	bool in_dialog = sip->sip_to && sip->sip_to->a_tag;
+	const char *user = NULL;
+	struct flow term;
+	struct reg *reg;
+
+	if (is_options_for_us(n, sip))
+		return sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS, "
+						   "MESSAGE, SUBSCRIBE, NOTIFY, UPDATE, PRACK, INFO");
+	if (m == sip_method_register)
+		return pcscf_register(n, irq, src);
+	if (m == sip_method_cancel)
+		return 481;   /* a CANCEL nta did not match to a transaction */
+	if (m == sip_method_notify && sip->sip_call_id &&
+	    (reg = reg_store_by_subscription(n->regs, sip->sip_call_id->i_id, pcscf_now())))
+		return regevent_notify(n, irq, sip, reg);
+	if (m != sip_method_ack && top_route_is_us(n, sip, &user) && user &&
+	    strncmp(user, FLOW_TOKEN_PREFIX, strlen(FLOW_TOKEN_PREFIX)) == 0) {
+		if (flow_from_token(&n->flow_key, user, &term) < 0) {
+			log_info("%s with a forged or stale flow token: 403",
+				 sip->sip_request->rq_method_name);
+			return 403;
+		}
+		reg = reg_store_by_flow(n->regs, &term, pcscf_now());
+		if (!reg)
+			return 480; /* the UE went away since the S-CSCF looked */
+		return pcscf_terminating(n, irq, reg);
+	}
+	reg = reg_store_by_flow(n->regs, src, pcscf_now());
+	if (m == sip_method_ack && !reg && !top_route_is_us(n, sip, &user)) {
+		nta_incoming_destroy(irq);  /* not ours to relay; ACK gets no answer */
+		return 0;
+	}
+	if (m == sip_method_ack || (in_dialog && sip->sip_route && top_route_is_us(n, sip, &user)))
+		return pcscf_in_dialog(n, irq, sip, reg);
+	if (reg)
+		return in_dialog ? pcscf_in_dialog(n, irq, sip, reg)
+				 : pcscf_originating(n, irq, src, reg);
+	{
+		char fl[96];
+
+		log_info("%s from unregistered %s: 403", sip->sip_request->rq_method_name,
+			 flow_str(src, fl, sizeof fl));
+	}
+	return 403;
+}
 
 static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 {
-	(void)ctx;
-	if (sip->sip_request->rq_method == sip_method_options)
-		return sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS");
-	return 501;
+	struct pcscf *n = ctx;
+	msg_t *msg = nta_incoming_getrequest(irq);
+	struct flow src;
+	char why[128];
+	int rc = msg ? flow_from_msg(msg, &src) : -EINVAL;
+
+	if (msg)
+		msg_destroy(msg);
+	if (!sip_request_is_well_formed(sip, why, sizeof why)) {
+		log_info("malformed %s: %s", sip->sip_request ? sip->sip_request->rq_method_name : "?",
+			 why);
+		if (sip->sip_request && sip->sip_request->rq_method == sip_method_ack) {
+			nta_incoming_destroy(irq);
+			return 0;
+		}
+		return 400;
+	}
+	if (rc < 0) {
+		log_warn("request without a source address: %s", strerror(-rc));
+		return 500;
+	}
+	return dispatch(n, irq, sip, &src);
+}
+
+static void on_sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct pcscf *n = (struct pcscf *)arg;
+	size_t dropped = reg_store_expire(n->regs, pcscf_now());
+
+	(void)magic;
+	(void)t;
+	if (dropped)
+		log_info("%zu registration(s) expired, %zu left", dropped, reg_store_count(n->regs));
 }
 
 int pcscf_start(struct ims_daemon *d, void *cfgp)
@@ -36,11 +136,26 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 		return -ENOMEM;
 	n->cfg = cfg;
 	ims_daemon_set_context(d, n);
-
+	rc = reg_store_create((size_t)cfg->max_registrations, &n->regs);
+	if (rc == 0)
+		rc = key_store_create((size_t)cfg->max_registrations, KEY_TTL_S, &n->keys);
+	if (rc < 0)
+		return rc;
+	rc = flow_key_init(&n->flow_key);
+	if (rc < 0)
+		return rc;
 	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;
-	ims_daemon_status(d, "serving SIP on %s", sipagent_hostport(n->sip));
+	/* RFC 5626 4.4.1: answer a UE's CRLFCRLF keep-alive on TCP with CRLF. */
+	nta_agent_set_params(sipagent_nta(n->sip), TPTAG_PONG2PING(1), TAG_END());
+	chg_icid_init(&n->icid, sipagent_hostport(n->sip), (uint64_t)time(NULL),
+		      (uint32_t)getpid() ^ (uint32_t)random());
+	n->sweep = su_timer_create(su_root_task(ims_daemon_root(d)), 1000);
+	if (!n->sweep || su_timer_set_for_ever(n->sweep, on_sweep, (su_timer_arg_t *)n) < 0)
+		return -ENOMEM;
+	ims_daemon_status(d, "serving SIP on %s, REGISTER to %s", sipagent_hostport(n->sip),
+			  cfg->icscf);
 	return 0;
 }
 
@@ -50,8 +165,11 @@ void pcscf_stop(struct ims_daemon *d)
 
 	if (!n)
 		return;
+	if (n->sweep)
+		su_timer_destroy(n->sweep);
 	sipagent_destroy(n->sip);
-
+	key_store_destroy(n->keys);
+	reg_store_destroy(n->regs);
 	free(n);
 	ims_daemon_set_context(d, NULL);
 }
