@@ -48,9 +48,12 @@ static int dispatch(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
 	struct flow term;
 	struct reg *reg;
 
-	if (is_options_for_us(n, sip))
-		return sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS, "
-						   "MESSAGE, SUBSCRIBE, NOTIFY, UPDATE, PRACK, INFO");
+	if (is_options_for_us(n, sip)) {
+		sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS, "
+					    "MESSAGE, SUBSCRIBE, NOTIFY, UPDATE, PRACK, INFO");
+		nta_incoming_destroy(irq);
+		return 0;
+	}
 	if (m == sip_method_register)
 		return pcscf_register(n, irq, src);
 	if (m == sip_method_cancel)

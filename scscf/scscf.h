@@ -12,10 +12,28 @@
 #include "ims/log.h"
 #include "ims/sipagent.h"
 
+/* Section "registrar:" (TS 24.229 5.4.1, TS 29.228 6.1). */
+struct scscf_registrar_config {
+	char *server_name;          /* our SIP URI for Server-Name; default sip:<sip hostport> */
+	char *realm;                /* digest realm / home domain; default diameter.realm */
+	struct cfg_strv domains;    /* domains served; empty = the realm */
+	char *hss_realm;            /* Destination-Realm of MAR/SAR; default diameter.realm */
+	char *hss_host;             /* Destination-Host, optional */
+	long long default_expires;  /* s */
+	long long min_expires;      /* s; below: 423 */
+	long long max_expires;      /* s; above: lowered */
+	long long max_contacts;     /* per implicit set */
+	long long challenge_timeout; /* ms */
+	long long max_challenges;   /* pending at once; beyond: 503 */
+	long long cx_timeout;       /* ms, MAR/SAR answer wait */
+	bool reauth_protected;      /* challenge integrity-protected re-registrations too */
+};
+
 struct scscf_config {
 	struct ims_log_config log;
 	struct sipagent_config sip;
 	struct dia_config diameter;
+	struct scscf_registrar_config registrar;
 };
 
 extern const struct cfg_field scscf_schema[];

@@ -1,30 +1,82 @@
 /*
- * S-CSCF life cycle: bind the SIP endpoint, start the Cx client and serve.
- * Request handling proper arrives with the S-CSCF issue; until then the node
- * answers OPTIONS (peers probe it) and 501 to everything else, so nothing
- * is silently dropped.
+ * S-CSCF life cycle: bind the SIP endpoint, start the Cx client, create the
+ * registrar and serve. REGISTER goes to the registrar, OPTIONS is answered
+ * here (peers probe it), anything else gets 501 until session handling
+ * exists, so nothing is silently dropped.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sofia-sip/sip_status.h>
 
+#include "registrar/registrar.h"
 #include "scscf.h"
 
 struct scscf {
 	const struct scscf_config *cfg;
 	struct sipagent *sip;
 	struct dia_bridge *cx;
+	struct registrar *reg;
 	bool dia_started;
 };
 
 static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 {
-	(void)ctx;
-	if (sip->sip_request->rq_method == sip_method_options)
-		return sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS");
-	return 501;
+	struct scscf *n = ctx;
+
+	switch (sip->sip_request->rq_method) {
+	case sip_method_register:
+		if (!n->reg)
+			return 503;
+		return registrar_on_register(n->reg, irq, sip);
+	case sip_method_options:
+		sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS");
+		nta_incoming_destroy(irq);
+		return 0;
+	default:
+		return 501;
+	}
+}
+
+static int start_registrar(struct ims_daemon *d, struct scscf *n)
+{
+	const struct scscf_config *cfg = n->cfg;
+	const struct scscf_registrar_config *rc = &cfg->registrar;
+	char server_name[320];
+	struct registrar_params p = {
+		.cfg = rc,
+		.realm = rc->realm ? rc->realm : cfg->diameter.realm,
+		.hostport = sipagent_hostport(n->sip),
+		.hss_realm = rc->hss_realm ? rc->hss_realm : cfg->diameter.realm,
+		.hss_host = rc->hss_host,
+		.root = ims_daemon_root(d),
+		.cx = n->cx,
+	};
+
+	if (rc->min_expires > rc->max_expires) {
+		log_err("registrar: min_expires %lld above max_expires %lld", rc->min_expires,
+			rc->max_expires);
+		return -EINVAL;
+	}
+	snprintf(server_name, sizeof server_name, "sip:%s", p.hostport);
+	p.server_name = rc->server_name ? rc->server_name : server_name;
+	log_notice("registrar: Server-Name %s, realm %s", p.server_name, p.realm);
+	return registrar_create(&p, &n->reg);
+}
+
+/* Give the HSS connection a bounded chance to open before READY, so the
+ * first REGISTER does not meet a closed Cx; a late peer is not fatal
+ * (freeDiameter keeps reconnecting, MAR/SAR then get 504). */
+static void wait_peers(const struct dia_config *dc)
+{
+	const struct dia_peer_config *peers = dc->peers.items;
+	size_t i;
+
+	for (i = 0; i < dc->peers.n; i++)
+		if (dia_peer_wait_open(peers[i].identity, 5000) < 0)
+			log_warn("Cx peer %s not open yet", peers[i].identity);
 }
 
 int scscf_start(struct ims_daemon *d, void *cfgp)
@@ -43,10 +95,14 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 		return rc;
 	}
 	n->dia_started = true;
+	wait_peers(&cfg->diameter);
 	n->cx = dia_bridge_create(ims_daemon_root(d));
 	if (!n->cx)
 		return -ENOMEM;
 	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
+	if (rc < 0)
+		return rc;
+	rc = start_registrar(d, n);
 	if (rc < 0)
 		return rc;
 	ims_daemon_status(d, "serving SIP on %s", sipagent_hostport(n->sip));
@@ -59,9 +115,11 @@ void scscf_stop(struct ims_daemon *d)
 
 	if (!n)
 		return;
-	sipagent_destroy(n->sip);
+	/* Bridge first: no Cx answer may reach a freed exchange. */
 	if (n->cx)
 		dia_bridge_destroy(n->cx);
+	registrar_destroy(n->reg);
+	sipagent_destroy(n->sip);
 	if (n->dia_started)
 		dia_stop();
 	free(n);

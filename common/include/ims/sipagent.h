@@ -48,7 +48,8 @@ nta_agent_t *sipagent_nta(struct sipagent *agent);
 const char *sipagent_hostport(const struct sipagent *agent);
 
 /* Answer an OPTIONS addressed to this node (keep-alive probes from peers,
- * RFC 3261 11.2): 200 with Allow and Supported. Returns 0 (irq answered). */
+ * RFC 3261 11.2): 200 with Allow and Supported. Returns 0. The irq is
+ * answered but not destroyed: the caller calls nta_incoming_destroy(). */
 int sipagent_reply_options(nta_incoming_t *irq, const char *allow);
 
 #endif

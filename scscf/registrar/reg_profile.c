@@ -1,0 +1,249 @@
+/* reg_profile: see reg_profile.h for the contract. */
+#include "reg_profile.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include "ims/log.h"
+
+static void xml_silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static bool is_elem(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+/* The text directly inside an element (text and CDATA children only, never
+ * entity references), trimmed; NULL when empty or on allocation failure. */
+static char *elem_text(const xmlNode *e)
+{
+	size_t len = 0, s, n;
+	const xmlNode *c;
+	char *buf, *p;
+
+	for (c = e->children; c; c = c->next)
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+			len += strlen((const char *)c->content);
+	buf = malloc(len + 1);
+	if (!buf)
+		return NULL;
+	p = buf;
+	for (c = e->children; c; c = c->next) {
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+			n = strlen((const char *)c->content);
+			memcpy(p, c->content, n);
+			p += n;
+		}
+	}
+	*p = '\0';
+	for (s = 0; buf[s] == ' ' || buf[s] == '\t' || buf[s] == '\r' || buf[s] == '\n'; s++)
+		;
+	n = strlen(buf + s);
+	while (n && (buf[s + n - 1] == ' ' || buf[s + n - 1] == '\t' ||
+		     buf[s + n - 1] == '\r' || buf[s + n - 1] == '\n'))
+		n--;
+	if (n == 0) {
+		free(buf);
+		return NULL;
+	}
+	memmove(buf, buf + s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int add_identity(struct reg_profile *p, const xmlNode *pi, unsigned sp)
+{
+	const xmlNode *c;
+	char *uri = NULL, *bar = NULL;
+	bool barred = false;
+
+	for (c = pi->children; c; c = c->next) {
+		if (is_elem(c, "Identity") && !uri)
+			uri = elem_text(c);
+		else if (is_elem(c, "BarringIndication") && !bar)
+			bar = elem_text(c);
+	}
+	if (bar)
+		barred = strcmp(bar, "1") == 0 || strcasecmp(bar, "true") == 0;
+	free(bar);
+	if (!uri)
+		return -EBADMSG;
+	if (p->n_ids >= REG_PROFILE_MAX_IDENTITIES) {
+		free(uri);
+		return -E2BIG;
+	}
+	p->ids[p->n_ids].uri = uri;
+	p->ids[p->n_ids].barred = barred;
+	p->ids[p->n_ids].profile = sp;
+	p->n_ids++;
+	return 0;
+}
+
+/* The InitialFilterCriteria elements of one ServiceProfile, serialised in
+ * order and concatenated (NULL when the profile has none). */
+static int dump_ifcs(xmlDoc *doc, const xmlNode *spn, char **out)
+{
+	xmlBuffer *buf = NULL;
+	const xmlNode *c;
+	int rc = 0;
+
+	*out = NULL;
+	for (c = spn->children; c; c = c->next) {
+		if (!is_elem(c, "InitialFilterCriteria"))
+			continue;
+		if (!buf && !(buf = xmlBufferCreate()))
+			return -ENOMEM;
+		if (xmlNodeDump(buf, doc, (xmlNode *)c, 0, 0) < 0) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	if (buf) {
+		*out = strdup((const char *)xmlBufferContent(buf));
+		if (!*out)
+			rc = -ENOMEM;
+	}
+out:
+	if (buf)
+		xmlBufferFree(buf);
+	return rc;
+}
+
+static int read_service_profile(struct reg_profile *p, xmlDoc *doc, const xmlNode *spn)
+{
+	unsigned sp = (unsigned)p->n_profiles;
+	const xmlNode *c;
+	size_t before = p->n_ids;
+	int rc;
+
+	if (p->n_profiles >= REG_PROFILE_MAX_PROFILES)
+		return -E2BIG;
+	for (c = spn->children; c; c = c->next) {
+		if (is_elem(c, "PublicIdentity")) {
+			rc = add_identity(p, c, sp);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	if (p->n_ids == before)
+		return -EBADMSG; /* TS 29.228 B.2.2: one or more PublicIdentity */
+	rc = dump_ifcs(doc, spn, &p->ifc_xml[sp]);
+	if (rc < 0)
+		return rc;
+	p->n_profiles++;
+	return 0;
+}
+
+static int read_subscription(struct reg_profile *p, xmlDoc *doc)
+{
+	const xmlNode *root = xmlDocGetRootElement(doc), *c;
+	int rc;
+
+	if (!root || !is_elem(root, "IMSSubscription"))
+		return -EBADMSG;
+	for (c = root->children; c; c = c->next) {
+		if (is_elem(c, "PrivateID") && !p->private_id) {
+			p->private_id = elem_text(c);
+			if (!p->private_id)
+				return -EBADMSG;
+		} else if (is_elem(c, "ServiceProfile")) {
+			rc = read_service_profile(p, doc, c);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	if (!p->private_id || p->n_profiles == 0)
+		return -EBADMSG;
+	return 0;
+}
+
+int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out)
+{
+	struct reg_profile *p = NULL;
+	xmlDoc *doc = NULL;
+	int rc;
+
+	if (!xml || !out)
+		return -EINVAL;
+	*out = NULL;
+	if (len > REG_PROFILE_MAX_XML || len > (size_t)INT32_MAX)
+		return -E2BIG;
+	xmlSetGenericErrorFunc(NULL, xml_silent);
+	/* NONET, never NOENT nor DTDLOAD: no entity is substituted, nothing is
+	 * fetched (see the shared notes, libxml2). */
+	doc = xmlReadMemory(xml, (int)len, "user-data.xml", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return -EBADMSG;
+	if (doc->intSubset || doc->extSubset) {
+		rc = -EBADMSG;
+		goto out;
+	}
+	p = calloc(1, sizeof *p);
+	if (p) {
+		p->ids = calloc(REG_PROFILE_MAX_IDENTITIES, sizeof *p->ids);
+		p->ifc_xml = calloc(REG_PROFILE_MAX_PROFILES, sizeof *p->ifc_xml);
+	}
+	if (!p || !p->ids || !p->ifc_xml) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = read_subscription(p, doc);
+	if (rc < 0)
+		goto out;
+	/* Shrink to what is used: a registered user should cost little. */
+	{
+		struct reg_identity *ids = realloc(p->ids, p->n_ids * sizeof *ids);
+		char **ifc = realloc(p->ifc_xml, p->n_profiles * sizeof *ifc);
+
+		if (ids)
+			p->ids = ids;
+		if (ifc)
+			p->ifc_xml = ifc;
+	}
+	*out = p;
+	p = NULL;
+out:
+	reg_profile_free(p);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+void reg_profile_free(struct reg_profile *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	free(p->private_id);
+	if (p->ids)
+		for (i = 0; i < p->n_ids; i++)
+			free(p->ids[i].uri);
+	free(p->ids);
+	if (p->ifc_xml)
+		for (i = 0; i < p->n_profiles; i++)
+			free(p->ifc_xml[i]);
+	free(p->ifc_xml);
+	free(p);
+}
+
+int reg_profile_find(const struct reg_profile *p, const char *uri)
+{
+	size_t i;
+
+	for (i = 0; p && uri && i < p->n_ids; i++)
+		if (strcmp(p->ids[i].uri, uri) == 0)
+			return (int)i;
+	return -1;
+}

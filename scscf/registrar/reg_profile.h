@@ -1,0 +1,47 @@
+/*
+ * reg_profile: the IMSSubscription document of a SAA User-Data
+ * (TS 29.228 Annex B / E, TS 29.229 6.3.11) read into what the registrar
+ * keeps: the PrivateID, every PublicIdentity (Identity, BarringIndication)
+ * in document order — the implicit registration set in HSS order — and the
+ * raw InitialFilterCriteria XML of each ServiceProfile (for the iFC engine).
+ *
+ * Hostile input: the document is parsed with XML_PARSE_NONET and without
+ * XML_PARSE_NOENT; a document carrying a DTD (internal or external subset,
+ * hence any entity declaration) is refused, so neither entity expansion
+ * (billion laughs) nor external entities can happen. Size and counts are
+ * bounded (REG_PROFILE_MAX_*).
+ *
+ * Ownership: *out is heap memory owned by the caller (reg_profile_free).
+ * Thread rules: none. Returns 0, -EBADMSG (not a usable IMSSubscription),
+ * -E2BIG (over a bound), -ENOMEM, -EINVAL.
+ */
+#ifndef SCSCF_REG_PROFILE_H
+#define SCSCF_REG_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define REG_PROFILE_MAX_XML (256 * 1024)
+#define REG_PROFILE_MAX_IDENTITIES 64
+#define REG_PROFILE_MAX_PROFILES 16
+
+struct reg_identity {
+	char *uri;
+	bool barred;       /* BarringIndication 1 (TS 29.228 B.2.2) */
+	unsigned profile;  /* index of its ServiceProfile */
+};
+
+struct reg_profile {
+	char *private_id;
+	struct reg_identity *ids;
+	size_t n_ids;
+	char **ifc_xml;    /* per ServiceProfile: its InitialFilterCriteria, or NULL */
+	size_t n_profiles;
+};
+
+int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out);
+void reg_profile_free(struct reg_profile *p);
+/* Index of uri among p->ids, or -1. */
+int reg_profile_find(const struct reg_profile *p, const char *uri);
+
+#endif

@@ -1,0 +1,148 @@
+/* registrar: life cycle and timers; see registrar.h for the contract. */
+#include "reg_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ims/log.h"
+
+#define REG_TICK_MS 1000
+
+int64_t reg_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* TS 29.228 6.1.2: a challenge never answered frees the S-CSCF name the
+ * HSS kept for the pending registration. */
+static void on_challenge_timeout(void *ctx, const struct reg_challenge *ch)
+{
+	struct registrar *r = ctx;
+
+	if (reg_store_find(&r->store, ch->impu))
+		return;
+	log_info("challenge impi=%s impu=%s timed out", ch->impi, ch->impu);
+	reg_cx_sar(r, NULL, NULL, ch->impi, ch->impu, CX_SAT_AUTHENTICATION_TIMEOUT, false);
+}
+
+/* TS 24.229 5.4.1.3 / TS 29.228 6.1.2: the last binding expired. */
+static void on_binding_gone(void *ctx, const struct reg_record *rec)
+{
+	struct registrar *r = ctx;
+	const char *impu = rec->profile->ids[0].uri;
+	size_t i;
+
+	for (i = 0; i < rec->profile->n_ids; i++) {
+		if (!rec->profile->ids[i].barred) {
+			impu = rec->profile->ids[i].uri;
+			break;
+		}
+	}
+	log_info("registration impi=%s impu=%s expired", rec->impi, impu);
+	reg_cx_sar(r, NULL, NULL, rec->impi, impu, CX_SAT_TIMEOUT_DEREGISTRATION, true);
+}
+
+static void on_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct registrar *r = (struct registrar *)arg;
+	int64_t now = reg_now();
+
+	(void)magic;
+	(void)t;
+	reg_auth_expire(&r->auth, now, on_challenge_timeout, r);
+	reg_store_expire(&r->store, now, on_binding_gone, r);
+}
+
+static int dup_opt(const char *s, char **out)
+{
+	*out = s ? strdup(s) : NULL;
+	return s && !*out ? -ENOMEM : 0;
+}
+
+int registrar_create(const struct registrar_params *p, struct registrar **out)
+{
+	const struct scscf_registrar_config *cfg = p->cfg;
+	struct registrar *r = calloc(1, sizeof *r);
+	int rc;
+
+	if (!r)
+		return -ENOMEM;
+	r->cfg = cfg;
+	r->root = p->root;
+	r->cx = p->cx;
+	if ((rc = dup_opt(p->realm, &r->realm)) < 0 ||
+	    (rc = dup_opt(p->server_name, &r->server_name)) < 0 ||
+	    (rc = dup_opt(p->hss_realm, &r->hss_realm)) < 0 ||
+	    (rc = dup_opt(p->hss_host, &r->hss_host)) < 0)
+		goto out;
+	/* RFC 3608 / TS 24.229 5.4.1.2.2: the "orig" user part tells the
+	 * S-CSCF a request comes from the served user. */
+	r->service_route = malloc(strlen(p->hostport) + 16);
+	if (!r->service_route) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	strcpy(r->service_route, "sip:orig@");
+	strcat(r->service_route, p->hostport);
+	strcat(r->service_route, ";lr");
+	r->hss.realm = r->hss_realm;
+	r->hss.host = r->hss_host;
+	r->policy.realm = r->realm;
+	r->policy.domains = (const char *const *)cfg->domains.v;
+	r->policy.n_domains = cfg->domains.n;
+	r->policy.default_expires = cfg->default_expires;
+	r->policy.min_expires = cfg->min_expires;
+	r->policy.max_expires = cfg->max_expires;
+	if ((rc = reg_store_init(&r->store, (size_t)cfg->max_contacts)) < 0 ||
+	    (rc = reg_auth_init(&r->auth, (size_t)cfg->max_challenges,
+				(cfg->challenge_timeout + 999) / 1000)) < 0)
+		goto out;
+	r->timer = su_timer_create(su_root_task(p->root), REG_TICK_MS);
+	if (!r->timer || su_timer_run(r->timer, on_tick, (su_timer_arg_t *)r) < 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	*out = r;
+	return 0;
+out:
+	registrar_destroy(r);
+	return rc;
+}
+
+void registrar_destroy(struct registrar *r)
+{
+	if (!r)
+		return;
+	if (r->timer)
+		su_timer_destroy(r->timer);
+	while (r->ops) {
+		struct reg_op *op = r->ops;
+
+		if (op->irq)
+			reg_reply_status(op->irq, op->req, 503, "Service Unavailable", 5);
+		reg_op_free(op);
+	}
+	reg_store_free(&r->store);
+	reg_auth_free(&r->auth);
+	free(r->realm);
+	free(r->server_name);
+	free(r->service_route);
+	free(r->hss_realm);
+	free(r->hss_host);
+	free(r);
+}
+
+size_t registrar_count_users(const struct registrar *r)
+{
+	return r->store.n_records;
+}
+
+size_t registrar_count_challenges(const struct registrar *r)
+{
+	return r->auth.count;
+}

@@ -1,0 +1,155 @@
+/*
+ * IMSSubscription parser: the implicit set in document order with barring,
+ * iFC kept raw per ServiceProfile; malformed and hostile documents
+ * (billion laughs, external entity, DTD) refused without expansion.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "registrar/reg_profile.h"
+
+static const char good[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<IMSSubscription>\n"
+	"  <PrivateID>alice@open-ims.test</PrivateID>\n"
+	"  <ServiceProfile>\n"
+	"    <PublicIdentity><Identity>sip:alice@open-ims.test</Identity></PublicIdentity>\n"
+	"    <PublicIdentity><BarringIndication>1</BarringIndication>"
+	"<Identity>sip:alice-barred@open-ims.test</Identity></PublicIdentity>\n"
+	"    <InitialFilterCriteria><Priority>0</Priority><ApplicationServer>"
+	"<ServerName>sip:as.open-ims.test</ServerName><DefaultHandling>0</DefaultHandling>"
+	"</ApplicationServer></InitialFilterCriteria>\n"
+	"  </ServiceProfile>\n"
+	"  <ServiceProfile>\n"
+	"    <PublicIdentity><Identity> tel:+4930100001 </Identity></PublicIdentity>\n"
+	"  </ServiceProfile>\n"
+	"</IMSSubscription>\n";
+
+static struct reg_profile *parse_ok(const char *xml)
+{
+	struct reg_profile *p = NULL;
+
+	assert_int_equal(reg_profile_parse(xml, strlen(xml), &p), 0);
+	assert_non_null(p);
+	return p;
+}
+
+static void test_profile_reads_identities_in_hss_order(void **state)
+{
+	struct reg_profile *p = parse_ok(good);
+
+	(void)state;
+	assert_string_equal(p->private_id, "alice@open-ims.test");
+	assert_int_equal(p->n_ids, 3);
+	assert_string_equal(p->ids[0].uri, "sip:alice@open-ims.test");
+	assert_false(p->ids[0].barred);
+	assert_string_equal(p->ids[1].uri, "sip:alice-barred@open-ims.test");
+	assert_true(p->ids[1].barred);
+	assert_string_equal(p->ids[2].uri, "tel:+4930100001"); /* trimmed */
+	assert_int_equal(p->ids[2].profile, 1);
+	assert_int_equal(p->n_profiles, 2);
+	assert_non_null(p->ifc_xml[0]);
+	assert_non_null(strstr(p->ifc_xml[0], "<ServerName>sip:as.open-ims.test</ServerName>"));
+	assert_null(p->ifc_xml[1]);
+	assert_int_equal(reg_profile_find(p, "tel:+4930100001"), 2);
+	assert_int_equal(reg_profile_find(p, "sip:bob@open-ims.test"), -1);
+	reg_profile_free(p);
+}
+
+static void expect_refused(const char *xml, int want)
+{
+	struct reg_profile *p = (struct reg_profile *)0x1;
+
+	assert_int_equal(reg_profile_parse(xml, strlen(xml), &p), want);
+	assert_null(p);
+}
+
+static void test_profile_refuses_malformed_documents(void **state)
+{
+	(void)state;
+	expect_refused("", -EBADMSG);
+	expect_refused("<IMSSubscription><PrivateID>a</PrivateID>", -EBADMSG); /* truncated */
+	expect_refused("<Other/>", -EBADMSG);
+	/* No ServiceProfile, no PrivateID, a PublicIdentity without Identity. */
+	expect_refused("<IMSSubscription><PrivateID>a</PrivateID></IMSSubscription>", -EBADMSG);
+	expect_refused("<IMSSubscription><ServiceProfile><PublicIdentity><Identity>sip:a@b"
+		       "</Identity></PublicIdentity></ServiceProfile></IMSSubscription>", -EBADMSG);
+	expect_refused("<IMSSubscription><PrivateID>a</PrivateID><ServiceProfile><PublicIdentity>"
+		       "</PublicIdentity></ServiceProfile></IMSSubscription>", -EBADMSG);
+}
+
+static void test_profile_refuses_billion_laughs_without_expanding(void **state)
+{
+	static const char bomb[] =
+		"<?xml version=\"1.0\"?>\n"
+		"<!DOCTYPE IMSSubscription [\n"
+		" <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+		" <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+		" <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+		" <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+		" <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+		" <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+		"]>\n"
+		"<IMSSubscription><PrivateID>&f;</PrivateID><ServiceProfile><PublicIdentity>"
+		"<Identity>sip:&f;@x</Identity></PublicIdentity></ServiceProfile></IMSSubscription>";
+
+	(void)state;
+	expect_refused(bomb, -EBADMSG);
+}
+
+static void test_profile_refuses_external_entity(void **state)
+{
+	char path[] = "/tmp/scscf-xxe-XXXXXX";
+	char xml[1024];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "SECRET", 6), 6);
+	close(fd);
+	snprintf(xml, sizeof xml,
+		 "<?xml version=\"1.0\"?>\n<!DOCTYPE IMSSubscription [ <!ENTITY x SYSTEM \"file://%s\"> ]>\n"
+		 "<IMSSubscription><PrivateID>&x;</PrivateID><ServiceProfile><PublicIdentity>"
+		 "<Identity>sip:a@b</Identity></PublicIdentity></ServiceProfile></IMSSubscription>",
+		 path);
+	expect_refused(xml, -EBADMSG);
+	unlink(path);
+}
+
+static void test_profile_bounds_identity_count(void **state)
+{
+	size_t cap = 64 + 80 * (REG_PROFILE_MAX_IDENTITIES + 2), off;
+	char *xml = malloc(cap);
+
+	(void)state;
+	assert_non_null(xml);
+	off = (size_t)snprintf(xml, cap, "<IMSSubscription><PrivateID>a</PrivateID><ServiceProfile>");
+	for (int i = 0; i < REG_PROFILE_MAX_IDENTITIES + 1; i++)
+		off += (size_t)snprintf(xml + off, cap - off,
+					"<PublicIdentity><Identity>sip:u%d@x</Identity></PublicIdentity>", i);
+	snprintf(xml + off, cap - off, "</ServiceProfile></IMSSubscription>");
+	expect_refused(xml, -E2BIG);
+	free(xml);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_profile_reads_identities_in_hss_order),
+		cmocka_unit_test(test_profile_refuses_malformed_documents),
+		cmocka_unit_test(test_profile_refuses_billion_laughs_without_expanding),
+		cmocka_unit_test(test_profile_refuses_external_entity),
+		cmocka_unit_test(test_profile_bounds_identity_count),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
