@@ -14,6 +14,7 @@
 
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_wait.h>
+#include <libxml/parser.h>
 #include <systemd/sd-daemon.h>
 
 #include "ims/log.h"
@@ -272,6 +273,8 @@ int ims_daemon_main(const struct ims_daemon_spec *spec, int argc, char **argv)
 		config_free(spec, d.cfg);
 		return 1;
 	}
+	/* Once, before any thread exists (libxml2 is used by HSS and S-CSCF). */
+	xmlInitParser();
 	su_init();
 	rc = run(&d);
 	if (d.watchdog)
@@ -283,6 +286,7 @@ int ims_daemon_main(const struct ims_daemon_spec *spec, int argc, char **argv)
 	if (d.root)
 		su_root_destroy(d.root);
 	su_deinit();
+	xmlCleanupParser();
 	config_free(spec, d.cfg);
 	return rc;
 }
