@@ -1,30 +1,97 @@
 /*
- * I-CSCF life cycle: bind the SIP endpoint, start the Cx client and serve.
- * Request handling proper arrives with the I-CSCF issue; until then the node
- * answers OPTIONS (peers probe it) and 501 to everything else, so nothing
- * is silently dropped.
+ * I-CSCF life cycle: bind the SIP endpoint, start the Cx client, build the
+ * S-CSCF pool and its keep-alives, serve; SIGHUP swaps the pool without
+ * touching transactions in flight (they hold names, not pool entries).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tag.h>
 
-#include "icscf.h"
+#include "icscf_node.h"
 
-struct icscf {
-	const struct icscf_config *cfg;
-	struct sipagent *sip;
-	struct dia_bridge *cx;
-	bool dia_started;
-};
-
-static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
+void icscf_job_link(struct icscf *n, struct icscf_job *job)
 {
-	(void)ctx;
-	if (sip->sip_request->rq_method == sip_method_options)
-		return sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS");
-	return 501;
+	job->node = n;
+	job->prev = NULL;
+	job->next = n->jobs;
+	if (n->jobs)
+		n->jobs->prev = job;
+	n->jobs = job;
+}
+
+void icscf_job_unlink(struct icscf_job *job)
+{
+	struct icscf *n = job->node;
+
+	if (job->prev)
+		job->prev->next = job->next;
+	else if (n->jobs == job)
+		n->jobs = job->next;
+	if (job->next)
+		job->next->prev = job->prev;
+	job->prev = job->next = NULL;
+}
+
+const char *icscf_realm(const struct icscf *n)
+{
+	return n->cfg->diameter.realm;
+}
+
+bool icscf_is_home_domain(const struct icscf *n, const char *host)
+{
+	size_t i;
+
+	if (!host)
+		return false;
+	if (n->cfg->domains.n == 0)
+		return !strcasecmp(host, icscf_realm(n));
+	for (i = 0; i < n->cfg->domains.n; i++)
+		if (!strcasecmp(host, n->cfg->domains.v[i]))
+			return true;
+	return false;
+}
+
+bool icscf_is_me(const struct icscf *n, const url_t *url)
+{
+	const struct sipagent_config *sc = &n->cfg->sip;
+	unsigned port = url->url_port ? (unsigned)strtoul(url->url_port, NULL, 10) : 5060;
+	char mine[320], theirs[320];
+	size_t i;
+
+	if (!url->url_host)
+		return false;
+	if (port == sc->port && !strcasecmp(url->url_host, sc->address))
+		return true;
+	snprintf(mine, sizeof mine, "sip:%s", sipagent_hostport(n->sip));
+	snprintf(theirs, sizeof theirs, "sip:%s:%u", url->url_host, port);
+	if (scscf_uri_equal(mine, theirs))
+		return true;
+	for (i = 0; i < n->cfg->aliases.n; i++)
+		if (!strcasecmp(url->url_host, n->cfg->aliases.v[i]))
+			return true;
+	return false;
+}
+
+const char *icscf_next_hop(const struct icscf *n, const char *server_name)
+{
+	const struct scscf_entry *e = scscf_pool_find(&n->pool, server_name);
+
+	return e ? e->next_hop : server_name;
+}
+
+/* Bound on a forwarded transaction: timers F and B are 64*T1 (RFC 3261
+ * 17.1.1.2, 17.1.2.2), so a dead S-CSCF costs at most this long before
+ * failover (TS 24.229 5.3.1.3). */
+static void apply_timeout(struct icscf *n)
+{
+	nta_agent_set_params(sipagent_nta(n->sip),
+			     NTATAG_SIP_T1X64((unsigned)n->cfg->scscf.response_timeout), TAG_END());
 }
 
 int icscf_start(struct ims_daemon *d, void *cfgp)
@@ -36,20 +103,60 @@ int icscf_start(struct ims_daemon *d, void *cfgp)
 	if (!n)
 		return -ENOMEM;
 	n->cfg = cfg;
+	n->root = ims_daemon_root(d);
 	ims_daemon_set_context(d, n);
+	rc = scscf_pool_build(&n->pool, &cfg->scscf);
+	if (rc < 0) {
+		log_err("S-CSCF pool: %s", strerror(-rc));
+		return rc;
+	}
 	rc = dia_start(&cfg->diameter, DIA_APP_CX);
 	if (rc < 0) {
 		log_err("Diameter start failed: %s", strerror(-rc));
 		return rc;
 	}
 	n->dia_started = true;
-	n->cx = dia_bridge_create(ims_daemon_root(d));
+	n->cx = dia_bridge_create(n->root);
 	if (!n->cx)
 		return -ENOMEM;
-	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
+	rc = sipagent_create(n->root, &cfg->sip, icscf_on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;
-	ims_daemon_status(d, "serving SIP on %s", sipagent_hostport(n->sip));
+	apply_timeout(n);
+	rc = icscf_health_start(n);
+	if (rc < 0)
+		return rc;
+	ims_daemon_status(d, "serving SIP on %s, %zu S-CSCF(s)", sipagent_hostport(n->sip),
+			  n->pool.n);
+	return 0;
+}
+
+/* SIGHUP: take the new config (S-CSCF pool, tel numbers, domains, Cx
+ * bounds). The SIP listener and the Diameter node keep their start-up
+ * settings: changing those needs a restart. */
+int icscf_reload(struct ims_daemon *d, void *new_cfg)
+{
+	struct icscf *n = ims_daemon_context(d);
+	const struct icscf_config *cfg = new_cfg;
+	struct scscf_pool pool;
+	int rc;
+
+	if (!n)
+		return -EINVAL;
+	rc = scscf_pool_build(&pool, &cfg->scscf);
+	if (rc < 0)
+		return rc;
+	scscf_pool_inherit(&pool, &n->pool);
+	icscf_health_cancel(&n->pool);
+	scscf_pool_free(&n->pool);
+	n->pool = pool;
+	n->cfg = cfg;
+	apply_timeout(n);
+	log_notice("S-CSCF pool reloaded: %zu server(s)", n->pool.n);
+	/* New entries are probed at once, at the new interval. */
+	rc = icscf_health_start(n);
+	if (rc < 0)
+		log_err("S-CSCF keep-alives not restarted: %s", strerror(-rc));
 	return 0;
 }
 
@@ -59,11 +166,19 @@ void icscf_stop(struct ims_daemon *d)
 
 	if (!n)
 		return;
-	sipagent_destroy(n->sip);
+	icscf_health_stop(n);
+	/* No Cx callback after this: answer what still waits (TS 24.229 5.3.1.2:
+	 * the query cannot be completed). */
 	if (n->cx)
 		dia_bridge_destroy(n->cx);
+	n->cx = NULL;
+	while (n->jobs)
+		n->jobs->cancel(n->jobs, 503);
+	icscf_health_cancel(&n->pool);
+	sipagent_destroy(n->sip);
 	if (n->dia_started)
 		dia_stop();
+	scscf_pool_free(&n->pool);
 	free(n);
 	ims_daemon_set_context(d, NULL);
 }

@@ -11,6 +11,7 @@ static const struct ims_daemon_spec icscf_spec = {
 	.config_size = sizeof(struct icscf_config),
 	.log_offset = offsetof(struct icscf_config, log),
 	.start = icscf_start,
+	.reload = icscf_reload,
 	.stop = icscf_stop,
 };
 

@@ -97,6 +97,14 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t c
 	}
 	if (sip && sip->sip_via)
 		sip_header_remove(resp, sip, (sip_header_t *)sip->sip_via);
+	if (status >= 200) {
+		/* Done with this client transaction before the callback, so that
+		 * a callback returning TAKEN may call sipproxy_retry() or
+		 * sipproxy_reply() right away (both replace or free tx). */
+		nta_outgoing_destroy(tx->orq);
+		tx->orq = NULL;
+		tx->waiting = true;
+	}
 	if (tx->cb && sip)
 		v = tx->cb(tx->ctx, tx, resp, sip);
 	else if (tx->cb && status >= 200)
@@ -106,14 +114,13 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t c
 			nta_incoming_mreply(tx->irq, resp);
 		return 0;
 	}
-	nta_outgoing_destroy(tx->orq);
-	tx->orq = NULL;
 	if (v == SIPPROXY_TAKEN) {
+		/* tx may be gone (reply) or sending again (retry): not touched. */
 		if (resp)
 			msg_destroy(resp);
-		tx->waiting = true;
 		return 0;
 	}
+	tx->waiting = false;
 	if (resp && sip && sip->sip_status)
 		nta_incoming_mreply(tx->irq, resp);
 	else {
@@ -188,6 +195,31 @@ int sipproxy_retry(struct sipproxy_tx *tx, const char *next_hop)
 		msg_destroy(tx->sent);
 		tx->sent = NULL;
 	}
+	tx->waiting = false;
+	if (send_request(tx, req, next_hop) < 0) {
+		tx->waiting = true;
+		return -EIO;
+	}
+	return 0;
+}
+
+int sipproxy_redirect(struct sipproxy_tx *tx, msg_t *req, const char *next_hop,
+		      sipproxy_response_fn cb, void *ctx)
+{
+	if (!tx->waiting) {
+		msg_destroy(req);
+		return -EINVAL;
+	}
+	if (tx->sent) {
+		msg_destroy(tx->sent);
+		tx->sent = NULL;
+	}
+	if (tx->kept) {
+		msg_destroy(tx->kept);
+		tx->kept = NULL;
+	}
+	tx->cb = cb;
+	tx->ctx = ctx;
 	tx->waiting = false;
 	if (send_request(tx, req, next_hop) < 0) {
 		tx->waiting = true;

@@ -56,6 +56,14 @@ int sipproxy_forward(struct sipagent *agent, nta_incoming_t *irq, msg_t *req,
  * 0, or -errno (the tx then still waits for sipproxy_reply). */
 int sipproxy_retry(struct sipproxy_tx *tx, const char *next_hop);
 
+/* After a TAKEN final response: forward another request (taken, whatever
+ * the result) on the same server transaction, to next_hop (NULL = by its
+ * Route set), with a new callback (e.g. the S-CSCF going on with the next
+ * iFC after an application server failed, TS 23.218 6.5). Any kept copy is
+ * dropped. 0, or -errno (the tx then still waits for sipproxy_reply). */
+int sipproxy_redirect(struct sipproxy_tx *tx, msg_t *req, const char *next_hop,
+		      sipproxy_response_fn cb, void *ctx);
+
 /* After a TAKEN final response: answer upstream ourselves and end the tx.
  * extra_header may be NULL or a "Name: value" line (e.g. Retry-After). */
 void sipproxy_reply(struct sipproxy_tx *tx, int status, const char *phrase,

@@ -1,0 +1,111 @@
+/*
+ * Cx plumbing shared by UAR and LIR: send over the bridge with a bound, and
+ * read an answer into struct icscf_cx_answer (TS 29.229 6.1.2, 6.1.8).
+ */
+#include "icscf_cx.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <freeDiameter/freeDiameter-host.h>
+#include <freeDiameter/libfdcore.h>
+
+struct cx_call {
+	icscf_cx_fn cb;
+	void *ctx;
+};
+
+static void copy_octets(struct avp *avp, char *out, size_t cap)
+{
+	const uint8_t *p;
+	size_t len;
+
+	out[0] = '\0';
+	if (dia_get_octets(avp, &p, &len) < 0)
+		return;
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+/* Server-Capabilities (TS 29.229 6.3.4): Mandatory-Capability*,
+ * Optional-Capability*, Server-Name*. Extra entries beyond our arrays are
+ * ignored (logged). */
+static void parse_caps(struct avp *grp, struct scscf_caps *c)
+{
+	struct avp *a;
+	uint32_t v;
+
+	for (a = dia_find(grp, CX_AVP_MANDATORY_CAPABILITY); a; a = dia_next_same(a))
+		if (c->n_mand < SCSCF_CAPS_MAX && dia_get_u32(a, &v) == 0)
+			c->mand[c->n_mand++] = v;
+	for (a = dia_find(grp, CX_AVP_OPTIONAL_CAPABILITY); a; a = dia_next_same(a))
+		if (c->n_opt < SCSCF_CAPS_MAX && dia_get_u32(a, &v) == 0)
+			c->opt[c->n_opt++] = v;
+	for (a = dia_find(grp, CX_AVP_SERVER_NAME); a; a = dia_next_same(a))
+		if (c->n_names < SCSCF_NAMES_MAX)
+			copy_octets(a, c->names[c->n_names++], SCSCF_URI_MAX);
+}
+
+int icscf_cx_parse(struct msg *ans, struct icscf_cx_answer *out)
+{
+	struct avp *a;
+
+	memset(out, 0, sizeof *out);
+	if (dia_answer_result(ans, &out->code, &out->experimental) < 0)
+		return -EBADMSG;
+	out->has_code = true;
+	a = dia_find(ans, CX_AVP_SERVER_NAME);
+	if (a)
+		copy_octets(a, out->server_name, sizeof out->server_name);
+	a = dia_find(ans, CX_AVP_SERVER_CAPABILITIES);
+	if (a) {
+		out->has_caps = true;
+		parse_caps(a, &out->caps);
+	}
+	return 0;
+}
+
+static void on_answer(void *ctx, struct msg *ans, int err)
+{
+	struct cx_call *call = ctx;
+	struct icscf_cx_answer *a = calloc(1, sizeof *a);
+
+	if (!a) {
+		/* Still call back: the request must get an answer. */
+		struct icscf_cx_answer tiny = { .err = -ENOMEM };
+
+		call->cb(call->ctx, &tiny);
+		goto out;
+	}
+	if (!ans)
+		a->err = err ? err : -EIO;
+	else if (icscf_cx_parse(ans, a) < 0)
+		a->err = -EBADMSG;
+	call->cb(call->ctx, a);
+	free(a);
+out:
+	if (ans)
+		fd_msg_free(ans);
+	free(call);
+}
+
+int icscf_cx_send(struct icscf *n, struct msg **req, icscf_cx_fn cb, void *ctx)
+{
+	struct cx_call *call = malloc(sizeof *call);
+	int rc;
+
+	if (!call) {
+		fd_msg_free(*req);
+		*req = NULL;
+		return -ENOMEM;
+	}
+	call->cb = cb;
+	call->ctx = ctx;
+	rc = dia_bridge_send(n->cx, req, (int)n->cfg->cx.timeout, on_answer, call);
+	if (rc < 0)
+		free(call);
+	return rc;
+}

@@ -1,0 +1,254 @@
+/*
+ * REGISTER at the I-CSCF (TS 24.229 5.3.1, TS 29.228 6.1.1):
+ * UAR -> Server-Name, or Server-Capabilities -> S-CSCF selection -> forward
+ * statefully (the Request-URI stays). When the S-CSCF does not answer
+ * (408/503 from nta or from it), or answers 3xx/480, another one is chosen
+ * after a UAR with type REGISTRATION_AND_CAPABILITIES, excluding those
+ * already tried (5.3.1.3), up to scscf.max_attempts. No registration state
+ * is kept beyond the transaction.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+
+#include "icscf_cx.h"
+#include "ident.h"
+#include "ims/sip.h"
+
+#define REG_TRIES_MAX 8
+#define REG_ID_MAX 256
+
+enum reg_state {
+	REG_QUERY,     /* first UAR in flight; irq and req ours */
+	REG_SENT,      /* forwarded; the proxy tx owns irq */
+	REG_RESELECT,  /* failover UAR in flight; tx waits for us */
+};
+
+struct reg_job {
+	struct icscf_job job;          /* first: cast from/to */
+	enum reg_state state;
+	nta_incoming_t *irq;
+	msg_t *req;
+	struct sipproxy_tx *tx;
+	char impi[REG_ID_MAX], impu[REG_ID_MAX], visited[REG_ID_MAX];
+	uint32_t uat;
+	char tried[REG_TRIES_MAX][SCSCF_URI_MAX];
+	size_t n_tried;
+};
+
+static void reg_free(struct reg_job *r)
+{
+	icscf_job_unlink(&r->job);
+	if (r->req)
+		msg_destroy(r->req);
+	free(r);
+}
+
+/* Answer upstream ourselves and end the job, whatever its state. */
+static void reg_finish(struct reg_job *r, int status, const char *phrase)
+{
+	log_notice("REGISTER impu=%s impi=%s -> %d %s", r->impu, r->impi, status, phrase);
+	if (r->state == REG_QUERY && r->irq) {
+		nta_incoming_treply(r->irq, status, phrase, TAG_END());
+		nta_incoming_destroy(r->irq);
+	} else if (r->state == REG_RESELECT && r->tx) {
+		sipproxy_reply(r->tx, status, phrase, NULL);
+	}
+	reg_free(r);
+}
+
+static void reg_cancel(struct icscf_job *job, int status)
+{
+	struct reg_job *r = (struct reg_job *)job;
+
+	if (r->state == REG_SENT && r->tx) {
+		/* Shutting down with the request at an S-CSCF: answer upstream
+		 * and end the proxy transaction (its client side is dropped),
+		 * as nta_agent_destroy would not call back. */
+		sipproxy_reply(r->tx, status, "Service Unavailable", NULL);
+		reg_free(r);
+		return;
+	}
+	reg_finish(r, status, "Service Unavailable");
+}
+
+/* The S-CSCF to use after a successful UAA, or NULL (then 600). */
+static const char *reg_choose(struct reg_job *r, const struct icscf_cx_answer *a)
+{
+	struct icscf *n = r->job.node;
+	const char *excl[REG_TRIES_MAX];
+	const char *named = NULL;
+	size_t i;
+	int idx;
+
+	for (i = 0; i < r->n_tried; i++)
+		excl[i] = r->tried[i];
+	if (a->server_name[0]) {
+		for (i = 0; i < r->n_tried; i++)
+			if (scscf_uri_equal(a->server_name, r->tried[i]))
+				break;
+		if (i == r->n_tried)
+			return a->server_name;
+	}
+	/* Capabilities (possibly none: any S-CSCF will do). */
+	idx = scscf_select(&n->pool, &a->caps, excl, r->n_tried, arc4random(), &named);
+	if (idx >= 0)
+		return n->pool.v[idx].name;
+	return named;
+}
+
+static enum sipproxy_verdict reg_on_response(void *ctx, struct sipproxy_tx *tx, msg_t *resp,
+					     sip_t *sip);
+
+/* Forward (first time) or re-send (failover) to the chosen S-CSCF. */
+static void reg_forward(struct reg_job *r, const char *name)
+{
+	struct icscf *n = r->job.node;
+	const char *hop = icscf_next_hop(n, name);
+	int rc;
+
+	snprintf(r->tried[r->n_tried], SCSCF_URI_MAX, "%s", name);
+	r->n_tried++;
+	log_info("REGISTER impu=%s -> S-CSCF %s via %s", r->impu, name, hop);
+	if (r->state == REG_QUERY) {
+		msg_t *req = r->req;
+
+		r->req = NULL;
+		rc = sipproxy_forward(n->sip, r->irq, req, hop, reg_on_response, r, true, &r->tx);
+		if (rc < 0) {
+			reg_finish(r, 500, "Server Internal Error");
+			return;
+		}
+		r->irq = NULL;
+		r->state = REG_SENT;
+		return;
+	}
+	rc = sipproxy_retry(r->tx, hop);
+	if (rc < 0) {
+		reg_finish(r, 500, "Server Internal Error");
+		return;
+	}
+	r->state = REG_SENT;
+}
+
+static void reg_on_uaa(void *ctx, const struct icscf_cx_answer *a)
+{
+	struct reg_job *r = ctx;
+	const char *phrase;
+	const char *name;
+	int status = icscf_cx_to_sip(ICSCF_CX_UAR, a, &phrase);
+
+	if (status) {
+		if (a->err)
+			log_warn("UAR impu=%s: no answer from the HSS: %s", r->impu, strerror(-a->err));
+		reg_finish(r, status, phrase);
+		return;
+	}
+	name = reg_choose(r, a);
+	if (!name) {
+		/* TS 24.229 5.3.1.2/5.3.1.3: no S-CSCF can take the user. */
+		reg_finish(r, 600, "Busy Everywhere");
+		return;
+	}
+	reg_forward(r, name);
+}
+
+static void reg_send_uar(struct reg_job *r)
+{
+	struct icscf_uar q = {
+		.impi = r->impi, .impu = r->impu, .visited = r->visited, .type = r->uat,
+	};
+
+	if (icscf_uar_send(r->job.node, &q, reg_on_uaa, r) < 0)
+		reg_finish(r, 480, "Temporarily Unavailable");
+}
+
+static bool failover_status(int status)
+{
+	/* No answer (nta 408/503), overload (503), 3xx or 480: TS 24.229 5.3.1.3. */
+	return status == 408 || status == 503 || status == 480 ||
+	       (status >= 300 && status < 400);
+}
+
+static enum sipproxy_verdict reg_on_response(void *ctx, struct sipproxy_tx *tx, msg_t *resp,
+					     sip_t *sip)
+{
+	struct reg_job *r = ctx;
+	struct icscf *n = r->job.node;
+	int status = sip && sip->sip_status ? sip->sip_status->st_status : 503;
+	const char *last = r->tried[r->n_tried - 1];
+
+	(void)resp;
+	if (status < 200)
+		return SIPPROXY_RELAY;
+	if (!failover_status(status) || r->uat == CX_UAT_DE_REGISTRATION) {
+		log_info("REGISTER impu=%s: S-CSCF %s answered %d", r->impu, last, status);
+		reg_free(r);
+		return SIPPROXY_RELAY;
+	}
+	if (status == 408 || status == 503)
+		scscf_pool_set_health(&n->pool, last, false);
+	if (r->n_tried >= (size_t)n->cfg->scscf.max_attempts || r->n_tried >= REG_TRIES_MAX) {
+		log_warn("REGISTER impu=%s: S-CSCF %s answered %d, no attempt left", r->impu,
+			 last, status);
+		r->tx = tx;
+		r->state = REG_RESELECT;
+		reg_finish(r, 600, "Busy Everywhere");
+		return SIPPROXY_TAKEN;
+	}
+	log_warn("REGISTER impu=%s: S-CSCF %s answered %d, selecting another", r->impu, last,
+		 status);
+	r->tx = tx;
+	r->state = REG_RESELECT;
+	r->uat = CX_UAT_REGISTRATION_AND_CAPABILITIES;
+	reg_send_uar(r);
+	return SIPPROXY_TAKEN;
+}
+
+static void first_visited_network(struct reg_job *r, msg_t *msg, const char *realm)
+{
+	const char **ids = NULL;
+	size_t n = 0;
+
+	if (sip_hdr_visited_network_ids(msg, &ids, &n) == 0 && n > 0 && ids[0][0])
+		snprintf(r->visited, sizeof r->visited, "%s", ids[0]);
+	else
+		snprintf(r->visited, sizeof r->visited, "%s", realm);
+}
+
+int icscf_register(struct icscf *n, nta_incoming_t *irq, const sip_t *sip)
+{
+	struct reg_job *r;
+	int status;
+	msg_t *req = sipproxy_request_copy(irq, &status);
+	sip_t *rs;
+
+	(void)sip;
+	if (!req)
+		return status;
+	rs = sip_object(req);
+	icscf_pop_own_routes(n, req, rs, NULL);
+	r = calloc(1, sizeof *r);
+	if (!r) {
+		msg_destroy(req);
+		return 500;
+	}
+	r->req = req;
+	r->irq = irq;
+	r->job.cancel = reg_cancel;
+	if (!rs->sip_to || ident_impu_of_url(rs->sip_to->a_url, r->impu, sizeof r->impu) < 0 ||
+	    ident_impi_of_register(req, rs, r->impi, sizeof r->impi) < 0) {
+		msg_destroy(req);
+		free(r);
+		return 400;
+	}
+	first_visited_network(r, req, icscf_realm(n));
+	r->uat = ident_is_deregistration(rs) ? CX_UAT_DE_REGISTRATION : CX_UAT_REGISTRATION;
+	icscf_job_link(n, &r->job);
+	reg_send_uar(r);
+	return 0;
+}
