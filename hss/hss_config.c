@@ -27,6 +27,19 @@ static const struct cfg_field db_schema[] = {
 	CFG_FIELD_END
 };
 
+static const struct cfg_field scscf_host_schema[] = {
+	{ .key = "server_name", .type = CFG_STR, .required = true,
+	  .offset = offsetof(struct hss_scscf_host, server_name),
+	  .help = "S-CSCF Server-Name as stored by SAR (SIP URI)" },
+	{ .key = "diameter_host", .type = CFG_STR, .required = true,
+	  .offset = offsetof(struct hss_scscf_host, diameter_host),
+	  .help = "its Diameter identity (Destination-Host of RTR/PPR)" },
+	{ .key = "diameter_realm", .type = CFG_STR,
+	  .offset = offsetof(struct hss_scscf_host, diameter_realm),
+	  .help = "its Diameter realm (default: ours)" },
+	CFG_FIELD_END
+};
+
 static const struct cfg_field cx_schema[] = {
 	{ .key = "max_auth_items", .type = CFG_INT,
 	  .offset = offsetof(struct hss_cx_config, max_auth_items), .def = "5", .min = 1,
@@ -37,6 +50,22 @@ static const struct cfg_field cx_schema[] = {
 	{ .key = "home_networks", .type = CFG_STR_LIST,
 	  .offset = offsetof(struct hss_cx_config, home_networks),
 	  .help = "Visited-Network-Identifier values meaning home (besides the realm)" },
+	{ .key = "scscf_hosts", .type = CFG_TABLE_LIST, .sub = scscf_host_schema,
+	  .elem_size = sizeof(struct hss_scscf_host),
+	  .offset = offsetof(struct hss_cx_config, scscf_hosts),
+	  .help = "S-CSCF Server-Name -> Diameter host for RTR/PPR (default: URI host)" },
+	{ .key = "admin_poll_interval", .type = CFG_DURATION,
+	  .offset = offsetof(struct hss_cx_config, admin_poll_interval), .def = "1s",
+	  .min = 50, .max = 600000, .help = "how often the admin queue (RTR/PPR) is read" },
+	{ .key = "admin_batch", .type = CFG_INT,
+	  .offset = offsetof(struct hss_cx_config, admin_batch), .def = "16", .min = 1,
+	  .max = 256, .help = "admin requests taken per poll" },
+	{ .key = "admin_max_attempts", .type = CFG_INT,
+	  .offset = offsetof(struct hss_cx_config, admin_max_attempts), .def = "3", .min = 1,
+	  .max = 20, .help = "sends of one RTR/PPR before it is marked failed" },
+	{ .key = "admin_answer_timeout", .type = CFG_DURATION,
+	  .offset = offsetof(struct hss_cx_config, admin_answer_timeout), .def = "5s",
+	  .min = 100, .max = 60000, .help = "wait for an RTA/PPA" },
 	CFG_FIELD_END
 };
 

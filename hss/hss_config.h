@@ -3,7 +3,8 @@
  *
  * Sections: log (ims_log_schema), diameter (dia_schema), database (the
  * MariaDB connection of every store, see store.h) and cx (Cx policy:
- * number of vectors per MAR, SQN IND bits, home network names).
+ * number of vectors per MAR, SQN IND bits, home network names, and the
+ * HSS-initiated RTR/PPR: admin queue polling and S-CSCF Diameter hosts).
  * Ownership: loaded and freed by the daemon module (cfg_load/cfg_free).
  */
 #ifndef HSS_CONFIG_H
@@ -26,11 +27,24 @@ struct hss_db_config {
 	long long read_timeout;    /* ms */
 };
 
+/* Where RTR/PPR for an S-CSCF go: its Server-Name (SIP URI) -> Diameter
+ * identity. Without a mapping the host part of the SIP URI is used. */
+struct hss_scscf_host {
+	char *server_name;
+	char *diameter_host;
+	char *diameter_realm;       /* NULL = our realm */
+};
+
 struct hss_cx_config {
 	long long max_auth_items;   /* cap of SIP-Number-Auth-Items (TS 29.228 6.3.9) */
 	long long sqn_ind_bits;     /* IND bits of SQN (TS 33.102 C.1.2) */
 	struct cfg_strv home_networks; /* Visited-Network-Identifier values of home;
 					* the Diameter realm is always home */
+	struct cfg_list scscf_hosts;   /* of struct hss_scscf_host */
+	long long admin_poll_interval; /* ms between polls of the admin queue */
+	long long admin_batch;         /* rows taken per poll */
+	long long admin_max_attempts;  /* sends of one RTR/PPR before it fails */
+	long long admin_answer_timeout;/* ms to wait for an RTA/PPA */
 };
 
 struct hss_config {

@@ -8,14 +8,18 @@
 #include <libxml/parser.h>
 
 #include "cx/cx.h"
+#include "cx/cx_admin.h"
 #include "hss_config.h"
+#include "sh/sh.h"
 #include "ims/diameter.h"
 #include "ims/log.h"
 #include "store/store.h"
 
 struct hss {
 	struct cx_server cx;
+	struct cx_admin admin;   /* RTR/PPR from the admin queue */
 	bool cx_started;
+	bool sh_started;
 	bool dia_started;
 	bool db_lib;
 };
@@ -49,8 +53,14 @@ static void hss_stop(struct ims_daemon *d)
 
 	if (!h)
 		return;
+	/* Sh's notifier and the admin thread send requests: halt them while
+	 * Diameter runs, free after (late freeDiameter callbacks use locks). */
+	if (h->sh_started)
+		sh_stop();
+	cx_admin_halt(&h->admin);
 	if (h->dia_started)
 		dia_stop();
+	cx_admin_free(&h->admin);
 	if (h->cx_started)
 		cx_server_stop(&h->cx);
 	if (h->db_lib)
@@ -86,7 +96,21 @@ static int hss_start(struct ims_daemon *d, void *cfgp)
 	h->cx_started = true;
 	if (ret != 0)
 		goto fail;
-	ims_daemon_status(d, "serving Cx as %s", cfg->diameter.identity);
+	ret = cx_admin_start(&h->admin, cfg);
+	if (ret != 0)
+		goto fail;
+	{
+		struct sh_config shc = { 0 };
+
+		hss_config_store(&cfg->database, &shc.db);
+		ret = sh_start(&shc);
+		if (ret != 0) {
+			log_err("cannot start the Sh server: %s", strerror(-ret));
+			goto fail;
+		}
+		h->sh_started = true;
+	}
+	ims_daemon_status(d, "serving Cx and Sh as %s", cfg->diameter.identity);
 	log_notice("ims-hss ready: %s (realm %s), database %s", cfg->diameter.identity,
 		   cfg->diameter.realm, cfg->database.name);
 	return 0;

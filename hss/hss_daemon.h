@@ -3,8 +3,10 @@
  *
  * start: database library, one store to check the schema version (refuses
  * to start naming the missing migration), Diameter node with Cx and Sh,
- * Cx handlers. stop: Diameter first (no handler runs after it), then the
- * per-thread stores, then the database library.
+ * Cx handlers, the admin queue thread (HSS-initiated RTR/PPR, cx_admin.h).
+ * stop: the admin thread (it sends requests), Diameter (no handler or
+ * callback runs after it), the admin state, the per-thread stores, then the
+ * database library.
  */
 #ifndef HSS_DAEMON_H
 #define HSS_DAEMON_H

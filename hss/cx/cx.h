@@ -79,5 +79,12 @@ int cx_lir(void *srv, struct msg *req, struct msg *ans);
  * *len its length. 0, -ENOENT (unknown impu) or -errno. */
 int cx_user_data_build(struct store *st, const char *impi, const char *impu,
 		       char **xml, size_t *len);
+/* The document itself, without the database (cx_user_data_build loads, this
+ * writes): set[] in stored order (default IMPU first); profiles[] the
+ * service profiles set[] refers to (found by id; an id without one gives a
+ * ServiceProfile without iFCs). Every text is escaped. */
+int cx_user_data_write(const char *impi, const struct store_impu *set, size_t n,
+		       struct store_service_profile *const *profiles, size_t n_profiles,
+		       char **xml, size_t *len);
 
 #endif

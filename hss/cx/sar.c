@@ -3,6 +3,7 @@
  * detailed behaviour 6.1.2.1 and table 6.1.2.1; TS 29.229 6.1.3/6.1.4).
  */
 #include "cx/cx.h"
+#include "sh/sh.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -157,6 +158,10 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 			return cx_result_of_store(ret == -ENOENT ? -EIO : ret, "SAR");
 		}
 		*state_after = act.state;
+		/* Sh subscribers of IMSUserState / S-CSCFName (TS 29.328 7.7). */
+		if (pu.reg_state != act.state ||
+		    strcmp(pu.scscf_name, act.keep_name ? rq->server : "") != 0)
+			sh_notify_user_state(rq->impu);
 	}
 	ret = sar_add_identities(st, rq, impi, ans);
 	if (ret == 0 && xml)

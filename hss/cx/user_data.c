@@ -119,97 +119,120 @@ static int write_ifc(xmlTextWriterPtr w, const struct store_ifc *f)
 	return xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
 }
 
+static const struct store_service_profile *
+profile_of(uint64_t id, struct store_service_profile *const *profiles, size_t n_profiles)
+{
+	for (size_t i = 0; id && i < n_profiles; i++) {
+		if (profiles[i] && profiles[i]->id == id)
+			return profiles[i];
+	}
+	return NULL;
+}
+
 /* One tServiceProfile: the set's IMPUs using profile id, its iFCs and
- * SharedIFCSetIDs (in the Rel-7 Extension). */
-static int write_profile(struct store *st, xmlTextWriterPtr w, uint64_t id,
+ * SharedIFCSetIDs (in the Rel-7 Extension). sp NULL = no iFCs. */
+static int write_profile(xmlTextWriterPtr w, uint64_t id, const struct store_service_profile *sp,
 			 const struct store_impu *set, size_t n)
 {
-	struct store_service_profile *sp = NULL;
-	int ret = id ? store_service_profile_get(st, id, &sp) : 0;
+	int ret;
 
-	if (ret != 0)
-		return ret;
-	ret = -EIO;
-	if (xmlTextWriterStartElement(w, BAD_CAST "ServiceProfile") < 0)
-		goto out;
+	W(xmlTextWriterStartElement(w, BAD_CAST "ServiceProfile"));
 	for (size_t i = 0; i < n; i++) {
 		if (set[i].service_profile_id == id && (ret = write_public_identity(w, &set[i])) != 0)
-			goto out;
+			return ret;
 	}
 	for (size_t i = 0; sp && i < sp->n_ifcs; i++) {
 		if ((ret = write_ifc(w, &sp->ifcs[i])) != 0)
-			goto out;
+			return ret;
 	}
-	ret = -EIO;
 	if (sp && sp->n_shared_ifc_sets) {
-		if (xmlTextWriterStartElement(w, BAD_CAST "Extension") < 0)
-			goto out;
-		for (size_t i = 0; i < sp->n_shared_ifc_sets; i++) {
-			if (elem_int(w, "SharedIFCSetID", sp->shared_ifc_sets[i]) < 0)
-				goto out;
-		}
-		if (xmlTextWriterEndElement(w) < 0)
-			goto out;
+		W(xmlTextWriterStartElement(w, BAD_CAST "Extension"));
+		for (size_t i = 0; i < sp->n_shared_ifc_sets; i++)
+			W(elem_int(w, "SharedIFCSetID", sp->shared_ifc_sets[i]));
+		W(xmlTextWriterEndElement(w));
 	}
-	ret = xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
-out:
-	store_service_profile_free(sp);
-	return ret;
+	return xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
 }
 
-static int write_doc(struct store *st, xmlTextWriterPtr w, const char *impi,
-		     const struct store_impu *set, size_t n)
+static int write_doc(xmlTextWriterPtr w, const char *impi, const struct store_impu *set,
+		     size_t n, struct store_service_profile *const *profiles, size_t n_profiles)
 {
 	int ret;
 
 	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
 	W(xmlTextWriterStartElement(w, BAD_CAST "IMSSubscription"));
 	W(elem_str(w, "PrivateID", impi));
+	/* One ServiceProfile per distinct profile, in the order of the set. */
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
+		uint64_t id = set[i].service_profile_id;
 		for (size_t j = 0; j < i; j++)
-			seen = seen || set[j].service_profile_id == set[i].service_profile_id;
-		if (!seen && (ret = write_profile(st, w, set[i].service_profile_id, set, n)) != 0)
+			seen = seen || set[j].service_profile_id == id;
+		if (!seen && (ret = write_profile(w, id, profile_of(id, profiles, n_profiles),
+						  set, n)) != 0)
 			return ret;
 	}
 	W(xmlTextWriterEndElement(w));
 	return xmlTextWriterEndDocument(w) < 0 ? -EIO : 0;
 }
 
-int cx_user_data_build(struct store *st, const char *impi, const char *impu,
+int cx_user_data_write(const char *impi, const struct store_impu *set, size_t n,
+		       struct store_service_profile *const *profiles, size_t n_profiles,
 		       char **xml, size_t *len)
 {
-	struct store_impu *set = NULL;
-	xmlBufferPtr buf = NULL;
-	xmlTextWriterPtr w = NULL;
-	size_t n = 0;
-	int ret = store_implicit_set_get(st, impu, &set, &n);
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	int ret = -ENOMEM;
 
 	*xml = NULL;
-	if (ret != 0)
+	*len = 0;
+	if (!w)
 		goto out;
-	ret = -ENOMEM;
-	buf = xmlBufferCreate();
-	if (!buf || !(w = xmlNewTextWriterMemory(buf, 0)))
-		goto out;
-	ret = write_doc(st, w, impi, set, n);
+	ret = write_doc(w, impi, set, n, profiles, n_profiles);
 	xmlFreeTextWriter(w); /* flushes into buf */
-	w = NULL;
 	if (ret != 0)
 		goto out;
 	*len = (size_t)xmlBufferLength(buf);
 	*xml = malloc(*len + 1);
 	if (!*xml) {
 		ret = -ENOMEM;
+		*len = 0;
 		goto out;
 	}
 	memcpy(*xml, xmlBufferContent(buf), *len);
 	(*xml)[*len] = '\0';
 out:
-	if (w)
-		xmlFreeTextWriter(w);
 	if (buf)
 		xmlBufferFree(buf);
+	return ret;
+}
+
+int cx_user_data_build(struct store *st, const char *impi, const char *impu,
+		       char **xml, size_t *len)
+{
+	struct store_service_profile **profiles = NULL;
+	struct store_impu *set = NULL;
+	size_t n = 0, n_profiles = 0;
+	int ret = store_implicit_set_get(st, impu, &set, &n);
+
+	*xml = NULL;
+	if (ret != 0)
+		goto out;
+	ret = -ENOMEM;
+	if (n && !(profiles = calloc(n, sizeof *profiles)))
+		goto out;
+	ret = 0;
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		uint64_t id = set[i].service_profile_id;
+		if (id && !profile_of(id, profiles, n_profiles))
+			ret = store_service_profile_get(st, id, &profiles[n_profiles++]);
+	}
+	if (ret == 0)
+		ret = cx_user_data_write(impi, set, n, profiles, n_profiles, xml, len);
+out:
+	for (size_t i = 0; i < n_profiles; i++)
+		store_service_profile_free(profiles[i]);
+	free(profiles);
 	free(set);
 	return ret;
 }

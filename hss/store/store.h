@@ -53,12 +53,13 @@ void store_close(struct store *st);
 unsigned long store_connection_id(const struct store *st);
 
 /* ---- schema version (store_schema.c) ---- */
-#define IMS_STORE_SCHEMA_VERSION 1
+#define IMS_STORE_SCHEMA_VERSION 3   /* 0001 initial, 0002 sh, 0003 admin queue */
 /* Version recorded in schema_version, 0 when the table is missing/empty. */
 int store_schema_version(struct store *st, unsigned int *version);
 /* 0 when the database has IMS_STORE_SCHEMA_VERSION; else -EPROTO (or the
  * database error) with msg = "database schema is version 0, this ims-hss
- * needs 1: apply deploy/db/migrations/0001_initial.sql". */
+ * needs 3: apply deploy/db/migrations/0001_initial.sql" (the first one
+ * missing; `ims-hssctl db migrate` applies them all). */
 int store_schema_check(struct store *st, char *msg, size_t msglen);
 
 /* ---- authentication data (store_auth.c) ---- */

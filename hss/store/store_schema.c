@@ -8,6 +8,8 @@
 /* Migration file per version, index = version. */
 static const char *const schema_migrations[] = {
 	[1] = "0001_initial.sql",
+	[2] = "0002_sh.sql",
+	[3] = "0003_admin_queue.sql",
 };
 
 int store_schema_version(struct store *st, unsigned int *version)

@@ -5,6 +5,15 @@
  * (grouped AVPs as "Parent.Child=value"), after a first line
  * "result=base:NNNN" or "result=exp:NNNN". Binary octets print as hex.
  * Exit status: 0 answer received (whatever its result), 1 failure, 2 usage.
+ *
+ * "serve" plays an S-CSCF for HSS-initiated requests: it connects, prints
+ * "ready" once the HSS peer is open, then for each RTR/PPR prints
+ * "request=RTR", its AVPs as above and "answered=CODE", answering with
+ * --answer-rtr/--answer-ppr (2001). Exit 0 after --count requests, 1 if
+ * they did not come within --timeout.
+ * "--repeat N --concurrency C" (mar, sar) is a load generator: N requests,
+ * at most C in flight, user names from a %d pattern; prints rate and
+ * latency percentiles instead of answers.
  */
 #ifndef CXCTL_H
 #define CXCTL_H
@@ -23,11 +32,32 @@ struct cxctl_opts {
 	bool data_available;
 	bool no_visited;         /* UAR without Visited-Network-Identifier */
 	const char *user_data_out; /* write User-Data here */
+	long repeat;             /* > 0: load mode, this many requests */
+	long concurrency;        /* in flight at most (load mode) */
+	long users;              /* distinct users: %d in impi/impu = i % users */
 };
+
+/* Load mode: o->repeat requests of cmd, at most o->concurrency in flight;
+ * prints one summary line. 0, -EPROTO (some answer not 2001), -ETIMEDOUT. */
+int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, const char *realm,
+		const char *dest, long timeout_s);
+
+struct cxctl_serve_opts {
+	long answer_rtr, answer_ppr;
+	long count;
+	const char *user_data_out;
+};
+
+/* Register the RTR/PPR handlers (after dia_start). */
+int cxctl_serve_register(const struct cxctl_serve_opts *o);
+/* Wait until o->count requests were answered: 0 or -ETIMEDOUT. */
+int cxctl_serve_wait(const struct cxctl_serve_opts *o, long timeout_s);
 
 /* Add the command's AVPs to req (built by dia_new_request). 0 or -errno. */
 int cxctl_build(uint32_t cmd, const struct cxctl_opts *o, struct msg *req);
 /* Print the answer as described above. */
 void cxctl_print(FILE *out, struct msg *ans, const char *user_data_out);
+/* Only the AVP lines (for requests). */
+void cxctl_print_avps(FILE *out, struct msg *msg, const char *user_data_out);
 
 #endif

@@ -15,7 +15,7 @@
 #include "ims/log.h"
 
 static const char usage_text[] =
-"usage: ims-cxctl [NODE OPTIONS] uar|mar|sar|lir [REQUEST OPTIONS]\n"
+"usage: ims-cxctl [NODE OPTIONS] uar|mar|sar|lir|serve [REQUEST OPTIONS]\n"
 "Node: --identity ID (cxctl.open-ims.test) --realm R (open-ims.test)\n"
 "      --hss-identity ID (hss.open-ims.test) --hss-address IP (127.0.0.1)\n"
 "      --hss-port P (3868) --timeout SEC (5) --verbose\n"
@@ -23,7 +23,11 @@ static const char usage_text[] =
 "      --type N (User-Authorization-Type for uar, Server-Assignment-Type for sar)\n"
 "      --scheme S (mar; default Unknown) --items N (mar; 1)\n"
 "      --auth-hex HEX (mar: SIP-Authorization = RAND||AUTS)\n"
-"      --data-available (sar) --user-data-out FILE (write User-Data)\n";
+"      --data-available (sar) --user-data-out FILE (write User-Data)\n"
+"Load (mar, sar): --repeat N --concurrency C (16) --users M (1): %d in --impi and\n"
+"      --impu becomes the request number modulo M; prints rate and latency\n"
+"Serve (play an S-CSCF): --answer-rtr CODE (2001) --answer-ppr CODE (2001)\n"
+"      --count N (1): exit 0 after N RTR/PPR, 1 if not within --timeout\n";
 
 struct waiter {
 	pthread_mutex_t lock;
@@ -89,6 +93,7 @@ static int cmd_of(const char *name, uint32_t *cmd)
 {
 	static const struct { const char *n; uint32_t c; } t[] = {
 		{ "uar", CX_CMD_UAR }, { "mar", CX_CMD_MAR }, { "sar", CX_CMD_SAR }, { "lir", CX_CMD_LIR },
+		{ "serve", 0 },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		if (strcmp(name, t[i].n) == 0) {
@@ -99,11 +104,12 @@ static int cmd_of(const char *name, uint32_t *cmd)
 	return -EINVAL;
 }
 
-static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *o, uint32_t *cmd)
+static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *o,
+		 struct cxctl_serve_opts *so, uint32_t *cmd)
 {
 	enum { O_ID = 1000, O_REALM, O_HID, O_HADDR, O_HPORT, O_TIMEOUT, O_VERBOSE, O_IMPI,
 	       O_IMPU, O_SERVER, O_VISITED, O_NOVISITED, O_TYPE, O_SCHEME, O_ITEMS, O_AUTH,
-	       O_AVAIL, O_UDOUT };
+	       O_AVAIL, O_UDOUT, O_REPEAT, O_CONC, O_USERS, O_ARTR, O_APPR, O_COUNT };
 	static const struct option opts[] = {
 		{ "identity", 1, NULL, O_ID }, { "realm", 1, NULL, O_REALM },
 		{ "hss-identity", 1, NULL, O_HID }, { "hss-address", 1, NULL, O_HADDR },
@@ -114,6 +120,9 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 		{ "type", 1, NULL, O_TYPE }, { "scheme", 1, NULL, O_SCHEME },
 		{ "items", 1, NULL, O_ITEMS }, { "auth-hex", 1, NULL, O_AUTH },
 		{ "data-available", 0, NULL, O_AVAIL }, { "user-data-out", 1, NULL, O_UDOUT },
+		{ "repeat", 1, NULL, O_REPEAT }, { "concurrency", 1, NULL, O_CONC },
+		{ "users", 1, NULL, O_USERS }, { "answer-rtr", 1, NULL, O_ARTR },
+		{ "answer-ppr", 1, NULL, O_APPR }, { "count", 1, NULL, O_COUNT },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *cmdname = NULL;
@@ -138,7 +147,13 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 		case O_ITEMS: o->items = strtol(optarg, NULL, 10); break;
 		case O_AUTH: o->auth_hex = optarg; break;
 		case O_AVAIL: o->data_available = true; break;
-		case O_UDOUT: o->user_data_out = optarg; break;
+		case O_UDOUT: o->user_data_out = so->user_data_out = optarg; break;
+		case O_REPEAT: o->repeat = strtol(optarg, NULL, 10); break;
+		case O_CONC: o->concurrency = strtol(optarg, NULL, 10); break;
+		case O_USERS: o->users = strtol(optarg, NULL, 10); break;
+		case O_ARTR: so->answer_rtr = strtol(optarg, NULL, 10); break;
+		case O_APPR: so->answer_ppr = strtol(optarg, NULL, 10); break;
+		case O_COUNT: so->count = strtol(optarg, NULL, 10); break;
 		default: return -EINVAL;
 		}
 	}
@@ -146,7 +161,11 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 		cmdname = argv[optind++];
 	if (!cmdname || optind != argc || cmd_of(cmdname, cmd) != 0)
 		return -EINVAL;
-	if (n->hss_port <= 0 || n->hss_port > 65535 || n->timeout <= 0 || o->items < 0)
+	if (n->hss_port <= 0 || n->hss_port > 65535 || n->timeout <= 0 || o->items < 0 ||
+	    o->repeat < 0 || o->repeat > 10000000 || o->concurrency < 1 ||
+	    o->concurrency > 100000 || o->users < 1 || so->count < 1 ||
+	    so->answer_rtr < 1000 || so->answer_rtr > 5999 || so->answer_ppr < 1000 ||
+	    so->answer_ppr > 5999)
 		return -EINVAL;
 	return 0;
 }
@@ -155,14 +174,16 @@ int main(int argc, char **argv)
 {
 	struct node_opts n = { "cxctl.open-ims.test", "open-ims.test", "hss.open-ims.test",
 			       "127.0.0.1", 3868, 5, false };
-	struct cxctl_opts o = { .type = -1, .items = 1 };
+	struct cxctl_opts o = { .type = -1, .items = 1, .concurrency = 16, .users = 1 };
+	struct cxctl_serve_opts so = { .answer_rtr = DIA_SUCCESS, .answer_ppr = DIA_SUCCESS,
+				       .count = 1 };
 	struct ims_log_config lc = { .level = IMS_LOG_WARN };
 	struct dia_config dc = { 0 };
 	struct msg *req = NULL, *ans = NULL;
 	uint32_t cmd = 0;
 	int ret, status = 1;
 
-	if (parse(argc, argv, &n, &o, &cmd) != 0) {
+	if (parse(argc, argv, &n, &o, &so, &cmd) != 0) {
 		fputs(usage_text, stderr);
 		return 2;
 	}
@@ -174,10 +195,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ims-cxctl: cannot start the Diameter node: %s\n", strerror(-ret));
 		goto out;
 	}
+	if (cmd == 0 && (ret = cxctl_serve_register(&so)) != 0) {
+		fprintf(stderr, "ims-cxctl: cannot serve RTR/PPR: %s\n", strerror(-ret));
+		goto out;
+	}
 	ret = dia_peer_wait_open(n.hss_identity, (int)n.timeout * 1000);
 	if (ret != 0) {
 		fprintf(stderr, "ims-cxctl: %s at %s:%ld not reachable: %s\n", n.hss_identity,
 			n.hss_address, n.hss_port, strerror(-ret));
+		goto out;
+	}
+	if (cmd == 0) {
+		printf("ready\n");
+		fflush(stdout);
+		ret = cxctl_serve_wait(&so, n.timeout);
+		if (ret != 0)
+			fprintf(stderr, "ims-cxctl: fewer than %ld requests within %ld s\n",
+				so.count, n.timeout);
+		status = ret == 0 ? 0 : 1;
+		goto out;
+	}
+	if (o.repeat > 0) {
+		ret = cxctl_bench(cmd, cmd == CX_CMD_MAR ? "MAR" : cmd == CX_CMD_SAR ? "SAR" :
+				  cmd == CX_CMD_UAR ? "UAR" : "LIR", &o, n.realm, n.hss_identity,
+				  n.timeout);
+		status = ret == 0 ? 0 : 1;
 		goto out;
 	}
 	ret = dia_new_request(DIA_APP_CX, cmd, n.realm, n.hss_identity, &req);

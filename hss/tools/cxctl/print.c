@@ -86,9 +86,37 @@ static void print_avp(FILE *out, struct avp *avp, const char *prefix, const char
 	fputc('\n', out);
 }
 
-void cxctl_print(FILE *out, struct msg *ans, const char *user_data_out)
+/* freeDiameter 1.2.1 appends Route-Record = <sending peer> to every message
+ * it receives (fd_msg_source_setrr, for its own routing), answers included;
+ * that AVP was never on the wire (checked with tshark), so it is not shown. */
+static bool added_on_receipt(struct msg *msg, struct avp *avp)
+{
+	struct avp_hdr *h = NULL;
+	DiamId_t src = NULL;
+	size_t len = 0;
+
+	if (fd_msg_avp_hdr(avp, &h) != 0 || h->avp_code != DIA_AVP_ROUTE_RECORD ||
+	    h->avp_vendor != 0 || !h->avp_value)
+		return false;
+	if (fd_msg_source_get(msg, &src, &len) != 0 || !src)
+		return false;
+	return h->avp_value->os.len == len && memcmp(h->avp_value->os.data, src, len) == 0;
+}
+
+void cxctl_print_avps(FILE *out, struct msg *msg, const char *user_data_out)
 {
 	struct avp *avp = NULL;
+
+	if (fd_msg_browse(msg, MSG_BRW_FIRST_CHILD, &avp, NULL) != 0)
+		return;
+	for (; avp; fd_msg_browse(avp, MSG_BRW_NEXT, &avp, NULL)) {
+		if (!added_on_receipt(msg, avp))
+			print_avp(out, avp, "", user_data_out);
+	}
+}
+
+void cxctl_print(FILE *out, struct msg *ans, const char *user_data_out)
+{
 	uint32_t code = 0;
 	bool exp = false;
 
@@ -96,8 +124,5 @@ void cxctl_print(FILE *out, struct msg *ans, const char *user_data_out)
 		fprintf(out, "result=%s:%u\n", exp ? "exp" : "base", code);
 	else
 		fprintf(out, "result=none\n");
-	if (fd_msg_browse(ans, MSG_BRW_FIRST_CHILD, &avp, NULL) != 0)
-		return;
-	for (; avp; fd_msg_browse(avp, MSG_BRW_NEXT, &avp, NULL))
-		print_avp(out, avp, "", user_data_out);
+	cxctl_print_avps(out, ans, user_data_out);
 }

@@ -1,5 +1,6 @@
 /* ims-hssctl: command line entry — global options, dispatch, usage. */
 #include "hssctl.h"
+#include "admin.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,8 @@ static int usage(FILE *f, int code)
 	return code;
 }
 
+int hssctl_cmd_as(struct hssctl *h, int argc, char **argv);
+
 struct command {
 	const char *name;
 	int (*fn)(struct hssctl *h, int argc, char **argv);
@@ -56,6 +59,7 @@ static const struct command commands[] = {
 	{ "ifc", hssctl_cmd_ifc },
 	{ "scscf-caps", hssctl_cmd_caps },
 	{ "visited-network", hssctl_cmd_visited },
+	{ "as", hssctl_cmd_as }, /* cmd_as.c: Sh application servers */
 };
 
 int main(int argc, char **argv)
@@ -88,6 +92,8 @@ int main(int argc, char **argv)
 	}
 	if (optind + 1 >= argc)
 		return usage(stderr, HSSCTL_USAGE);
+	if ((rc = hssctl_admin_dispatch(&h, argc - optind, argv + optind)) >= 0)
+		return rc;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;

@@ -1,0 +1,270 @@
+/* store_sh_data: repository data with sequence numbers and subscriptions to
+ * notifications for the Sh interface (see store_sh.h). */
+#include "store_sh.h"
+#include "store_db.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEQ_MAX 65535u  /* TS 29.328 7.6.1: SequenceNumber 0..65535 */
+
+int store_sh_repo_get(struct store *st, const char *impu, const char *si,
+		      uint32_t *seq, char **data, size_t *len)
+{
+	static const char sql[] =
+		"SELECT r.sequence_number, r.service_data FROM sh_repository_data r"
+		" JOIN impu u ON u.id = r.impu_id WHERE u.identity = ? AND r.service_indication = ?";
+	MYSQL_BIND par[2], res[2];
+	MYSQL_STMT *s = NULL;
+	uint64_t v = 0;
+	char *buf = malloc(STORE_SH_DATA_MAX + 1);
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	if (!buf)
+		return -ENOMEM;
+	sdb_in_str(&par[0], impu);
+	sdb_in_str(&par[1], si);
+	sdb_out_u64(&res[0], &v);
+	sdb_out_blob(&res[1], buf, STORE_SH_DATA_MAX);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		goto out;
+	rc = sdb_fetch(s, res, 2);
+	sdb_done(s);
+	if (rc < 0)
+		goto out;
+	if (rc == 0) {
+		rc = -ENOENT;
+		goto out;
+	}
+	*seq = (uint32_t)v;
+	*len = res[1].length_value;
+	buf[*len] = '\0';
+	*data = buf;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+int store_sh_repo_put(struct store *st, const char *impu, const char *si,
+		      long expect_seq, uint32_t new_seq, const char *data, size_t len)
+{
+	static const char sql_insert[] =
+		"INSERT INTO sh_repository_data (impu_id, service_indication, sequence_number,"
+		" service_data) SELECT id, ?, ?, ? FROM impu WHERE identity = ?";
+	static const char sql_update[] =
+		"UPDATE sh_repository_data r JOIN impu u ON u.id = r.impu_id"
+		" SET r.sequence_number = ?, r.service_data = ?"
+		" WHERE u.identity = ? AND r.service_indication = ? AND r.sequence_number = ?";
+	MYSQL_BIND par[5];
+	MYSQL_STMT *s = NULL;
+	uint64_t seq = new_seq, old = expect_seq < 0 ? 0 : (uint64_t)expect_seq;
+	int rc;
+
+	if (len > STORE_SH_DATA_MAX || new_seq > SEQ_MAX || expect_seq > (long)SEQ_MAX)
+		return -EINVAL;
+	if (expect_seq < 0) {
+		sdb_in_str(&par[0], si);
+		sdb_in_u64(&par[1], &seq);
+		sdb_in_blob(&par[2], data, len);
+		sdb_in_str(&par[3], impu);
+		rc = sdb_run(st, sql_insert, par, NULL, &s);
+		if (rc == -EEXIST)
+			return -EAGAIN;   /* created meanwhile by someone else */
+		if (rc)
+			return rc;
+		return mysql_stmt_affected_rows(s) == 1 ? 0 : -ENOENT;
+	}
+	sdb_in_u64(&par[0], &seq);
+	sdb_in_blob(&par[1], data, len);
+	sdb_in_str(&par[2], impu);
+	sdb_in_str(&par[3], si);
+	sdb_in_u64(&par[4], &old);
+	rc = sdb_run(st, sql_update, par, NULL, &s);
+	if (rc)
+		return rc;
+	return mysql_stmt_affected_rows(s) == 1 ? 0 : -EAGAIN;
+}
+
+int store_sh_repo_del(struct store *st, const char *impu, const char *si,
+		      uint32_t expect_seq)
+{
+	static const char sql[] =
+		"DELETE r FROM sh_repository_data r JOIN impu u ON u.id = r.impu_id"
+		" WHERE u.identity = ? AND r.service_indication = ? AND r.sequence_number = ?";
+	MYSQL_BIND par[3];
+	MYSQL_STMT *s = NULL;
+	uint64_t old = expect_seq;
+	int rc;
+
+	sdb_in_str(&par[0], impu);
+	sdb_in_str(&par[1], si);
+	sdb_in_u64(&par[2], &old);
+	rc = sdb_run(st, sql, par, NULL, &s);
+	if (rc)
+		return rc;
+	return mysql_stmt_affected_rows(s) == 1 ? 0 : -EAGAIN;
+}
+
+int store_sh_sub_add(struct store *st, uint64_t as_id, const char *impu, int dref,
+		     const char *si, const char *server_name, uint64_t expires_at)
+{
+	static const char sql[] =
+		"INSERT INTO sh_subscription (as_id, impu_id, data_reference, service_indication,"
+		" server_name, expires_at) SELECT ?, id, ?, ?, ?, ? FROM impu WHERE identity = ?"
+		" ON DUPLICATE KEY UPDATE server_name = VALUES(server_name),"
+		" expires_at = VALUES(expires_at)";
+	MYSQL_BIND par[6];
+	MYSQL_STMT *s = NULL;
+	int rc;
+
+	sdb_in_u64(&par[0], &as_id);
+	sdb_in_int(&par[1], &dref);
+	sdb_in_str(&par[2], si ? si : "");
+	sdb_in_str(&par[3], server_name ? server_name : "");
+	if (expires_at)
+		sdb_in_u64(&par[4], &expires_at);
+	else
+		sdb_in_str(&par[4], NULL);
+	sdb_in_str(&par[5], impu);
+	rc = sdb_run(st, sql, par, NULL, &s);
+	if (rc)
+		return rc;
+	return mysql_stmt_affected_rows(s) >= 1 ? 0 : -ENOENT;
+}
+
+int store_sh_sub_del(struct store *st, uint64_t as_id, const char *impu, int dref,
+		     const char *si)
+{
+	static const char sql[] =
+		"DELETE b FROM sh_subscription b JOIN impu u ON u.id = b.impu_id"
+		" WHERE b.as_id = ? AND u.identity = ? AND b.data_reference = ?"
+		" AND b.service_indication = ?";
+	MYSQL_BIND par[4];
+	MYSQL_STMT *s = NULL;
+	int rc;
+
+	sdb_in_u64(&par[0], &as_id);
+	sdb_in_str(&par[1], impu);
+	sdb_in_int(&par[2], &dref);
+	sdb_in_str(&par[3], si ? si : "");
+	rc = sdb_run(st, sql, par, NULL, &s);
+	if (rc)
+		return rc;
+	return mysql_stmt_affected_rows(s) >= 1 ? 0 : -ENOENT;
+}
+
+int store_sh_sub_del_as(struct store *st, uint64_t as_id)
+{
+	static const char sql[] = "DELETE FROM sh_subscription WHERE as_id = ?";
+	MYSQL_BIND par[1];
+
+	sdb_in_u64(&par[0], &as_id);
+	return sdb_run(st, sql, par, NULL, NULL);
+}
+
+int store_sh_sub_expire(struct store *st, uint64_t now, uint64_t *n)
+{
+	static const char sql[] =
+		"DELETE FROM sh_subscription WHERE expires_at IS NOT NULL AND expires_at <= ?";
+	MYSQL_BIND par[1];
+	MYSQL_STMT *s = NULL;
+	int rc;
+
+	sdb_in_u64(&par[0], &now);
+	rc = sdb_run(st, sql, par, NULL, &s);
+	if (rc == 0 && n)
+		*n = mysql_stmt_affected_rows(s);
+	return rc;
+}
+
+#define SUB_COLUMNS \
+	"b.id, b.as_id, a.name, a.diameter_host, a.diameter_realm, u.identity," \
+	" b.data_reference, b.service_indication, b.server_name, COALESCE(b.expires_at, 0)" \
+	" FROM sh_subscription b JOIN sh_as a ON a.id = b.as_id JOIN impu u ON u.id = b.impu_id"
+#define SUB_NCOL 10
+
+static void sub_bind(MYSQL_BIND *res, struct store_sh_sub *b)
+{
+	memset(b, 0, sizeof(*b));
+	sdb_out_u64(&res[0], &b->id);
+	sdb_out_u64(&res[1], &b->as_id);
+	sdb_out_str(&res[2], b->as_name, sizeof(b->as_name));
+	sdb_out_str(&res[3], b->as_host, sizeof(b->as_host));
+	sdb_out_str(&res[4], b->as_realm, sizeof(b->as_realm));
+	sdb_out_str(&res[5], b->impu, sizeof(b->impu));
+	sdb_out_int(&res[6], &b->dref);
+	sdb_out_str(&res[7], b->si, sizeof(b->si));
+	sdb_out_str(&res[8], b->server_name, sizeof(b->server_name));
+	sdb_out_u64(&res[9], &b->expires_at);
+}
+
+static int sub_rows(struct store *st, const char *sql, MYSQL_BIND *par,
+		    struct store_sh_sub **out, size_t *n)
+{
+	MYSQL_BIND res[SUB_NCOL];
+	MYSQL_STMT *s = NULL;
+	struct store_sh_sub *row = malloc(sizeof(*row)), *v = NULL;
+	size_t cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!row)
+		return -ENOMEM;
+	sub_bind(res, row);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		goto out;
+	while ((rc = sdb_fetch(s, res, SUB_NCOL)) == 1) {
+		struct store_sh_sub *nv = realloc(v, (cnt + 1) * sizeof(*nv));
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[cnt++] = *row;
+	}
+	sdb_done(s);
+	if (rc == 0) {
+		*out = v;
+		*n = cnt;
+		v = NULL;
+	}
+out:
+	free(v);
+	free(row);
+	return rc;
+}
+
+int store_sh_sub_find(struct store *st, const char *impu, int dref, const char *si,
+		      uint64_t now, struct store_sh_sub **out, size_t *n)
+{
+	static const char sql_any[] =
+		"SELECT " SUB_COLUMNS " WHERE u.identity = ? AND b.data_reference = ?"
+		" AND (b.expires_at IS NULL OR b.expires_at > ?) ORDER BY b.id";
+	static const char sql_si[] =
+		"SELECT " SUB_COLUMNS " WHERE u.identity = ? AND b.data_reference = ?"
+		" AND (b.expires_at IS NULL OR b.expires_at > ?) AND b.service_indication = ?"
+		" ORDER BY b.id";
+	MYSQL_BIND par[4];
+
+	sdb_in_str(&par[0], impu);
+	sdb_in_int(&par[1], &dref);
+	sdb_in_u64(&par[2], &now);
+	if (si)
+		sdb_in_str(&par[3], si);
+	return sub_rows(st, si ? sql_si : sql_any, par, out, n);
+}
+
+int store_sh_sub_list(struct store *st, struct store_sh_sub **out, size_t *n)
+{
+	static const char sql[] = "SELECT " SUB_COLUMNS " ORDER BY a.name, u.identity, b.id";
+
+	return sub_rows(st, sql, NULL, out, n);
+}

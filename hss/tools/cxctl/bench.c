@@ -1,0 +1,163 @@
+/* cxctl bench: many MARs/SARs with bounded concurrency, for
+ * tests/bench/hss-mar.sh (cxctl.h). */
+#include "cxctl.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <freeDiameter/freeDiameter-host.h>
+#include <freeDiameter/libfdcore.h>
+
+#include "ims/diameter.h"
+
+struct bench;
+
+struct bench_req {
+	struct bench *b;
+	struct timespec t0;
+};
+
+struct bench {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	long inflight, done, ok;
+	double *lat_ms;           /* one per answered request */
+	struct bench_req *reqs;
+};
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) * 1e3 + (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void on_answer(void *data, struct msg **ans)
+{
+	struct bench_req *r = data;
+	struct bench *b = r->b;
+	double ms = ms_since(&r->t0);
+	uint32_t code = 0;
+	bool exp = false;
+	bool ok = dia_answer_result(*ans, &code, &exp) == 0 && !exp && code == DIA_SUCCESS;
+
+	fd_msg_free(*ans);
+	*ans = NULL;
+	pthread_mutex_lock(&b->lock);
+	b->lat_ms[b->done++] = ms;
+	b->ok += ok;
+	b->inflight--;
+	pthread_cond_broadcast(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* pattern with its first "%d" replaced by n (no printf on user text). */
+static void subst(char *out, size_t len, const char *pattern, long n)
+{
+	const char *p = pattern ? strstr(pattern, "%d") : NULL;
+
+	if (!pattern)
+		out[0] = '\0';
+	else if (!p)
+		snprintf(out, len, "%s", pattern);
+	else
+		snprintf(out, len, "%.*s%ld%s", (int)(p - pattern), pattern, n, p + 2);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static int bench_send(struct bench *b, long i, uint32_t cmd, const struct cxctl_opts *o,
+		      const char *realm, const char *dest)
+{
+	struct cxctl_opts ro = *o;
+	char impi[256], impu[256];
+	struct msg *req = NULL;
+	int ret;
+
+	subst(impi, sizeof impi, o->impi, i % o->users);
+	subst(impu, sizeof impu, o->impu, i % o->users);
+	ro.impi = o->impi ? impi : NULL;
+	ro.impu = o->impu ? impu : NULL;
+	ret = dia_new_request(DIA_APP_CX, cmd, realm, dest, &req);
+	if (ret == 0)
+		ret = cxctl_build(cmd, &ro, req);
+	b->reqs[i].b = b;
+	clock_gettime(CLOCK_MONOTONIC, &b->reqs[i].t0);
+	if (ret == 0 && fd_msg_send(&req, on_answer, &b->reqs[i]) != 0)
+		ret = -EIO;
+	if (req)
+		fd_msg_free(req);
+	return ret;
+}
+
+int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, const char *realm,
+		const char *dest, long timeout_s)
+{
+	/* On the heap: after a timeout, answers may still come for it. */
+	struct bench *b = calloc(1, sizeof *b);
+	struct timespec t0, until;
+	long sent = 0;
+	double secs;
+	int ret = -ENOMEM;
+
+	if (!b)
+		return ret;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cond, NULL);
+	b->lat_ms = calloc((size_t)o->repeat, sizeof *b->lat_ms);
+	b->reqs = calloc((size_t)o->repeat, sizeof *b->reqs);
+	if (!b->lat_ms || !b->reqs)
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_s;
+	ret = 0;
+	pthread_mutex_lock(&b->lock);
+	while (ret == 0 && (sent < o->repeat || b->inflight > 0)) {
+		if (sent < o->repeat && b->inflight < o->concurrency) {
+			b->inflight++;
+			pthread_mutex_unlock(&b->lock);
+			ret = bench_send(b, sent++, cmd, o, realm, dest);
+			pthread_mutex_lock(&b->lock);
+			if (ret != 0)
+				b->inflight--;
+			continue;
+		}
+		if (pthread_cond_timedwait(&b->cond, &b->lock, &until) == ETIMEDOUT)
+			ret = -ETIMEDOUT;
+	}
+	secs = ms_since(&t0) / 1e3;
+	if (ret == 0) {
+		qsort(b->lat_ms, (size_t)b->done, sizeof *b->lat_ms, cmp_double);
+		printf("hss %s: %ld requests in %.2f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, "
+		       "ok %ld, errors %ld (concurrency %ld, %ld users)\n", name, b->done, secs,
+		       (double)b->done / secs, b->lat_ms[b->done / 2],
+		       b->lat_ms[(b->done * 99) / 100 < b->done ? (b->done * 99) / 100 : b->done - 1],
+		       b->ok, b->done - b->ok, o->concurrency, o->users);
+	} else {
+		fprintf(stderr, "ims-cxctl: %s bench: %s after %ld sent, %ld answered\n", name,
+			strerror(-ret), sent, b->done);
+	}
+	pthread_mutex_unlock(&b->lock);
+	if (ret == 0 && b->ok != b->done)
+		ret = -EPROTO;
+	/* On timeout requests are still in flight: their contexts must stay. */
+	if (ret == -ETIMEDOUT || ret == -EIO)
+		return ret;
+out:
+	free(b->lat_ms);
+	free(b->reqs);
+	pthread_cond_destroy(&b->cond);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+	return ret;
+}
