@@ -27,6 +27,28 @@ struct scscf_registrar_config {
 	long long max_challenges;   /* pending at once; beyond: 503 */
 	long long cx_timeout;       /* ms, MAR/SAR answer wait */
 	bool reauth_protected;      /* challenge integrity-protected re-registrations too */
+	long long max_challenges_per_impi; /* pending per IMPI; beyond: 503 */
+	char *state_file;           /* bindings snapshot (survives restarts); NULL = off */
+	long long state_interval;   /* ms between snapshots while bindings change */
+	long long max_subscriptions; /* reg-event subscriptions at once (RFC 3680) */
+	long long subscribe_max_expires; /* s, reg-event subscription lifetime cap */
+};
+
+/* One entry of the session number table: an E.164 number (visual
+ * separators allowed) and the SIP URIs it translates to (first used). */
+struct scscf_number {
+	char *number;
+	struct cfg_strv uris;
+};
+
+/* Section "session:" (TS 24.229 5.4.3, TS 23.218 6). */
+struct scscf_session_config {
+	char *icscf;                /* next hop toward the terminating side (LIR) */
+	bool route_local;           /* callee registered here: terminate directly */
+	char *breakout;             /* tel URI not in the table (BGCF), optional */
+	struct cfg_list numbers;    /* struct scscf_number */
+	long long max_isc;          /* AS round trips in flight (ODI entries) */
+	long long odi_linger;       /* ms an ODI stays valid after its AS answered */
 };
 
 struct scscf_config {
@@ -34,6 +56,7 @@ struct scscf_config {
 	struct sipagent_config sip;
 	struct dia_config diameter;
 	struct scscf_registrar_config registrar;
+	struct scscf_session_config session;
 };
 
 extern const struct cfg_field scscf_schema[];

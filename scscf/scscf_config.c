@@ -34,6 +34,51 @@ static const struct cfg_field registrar_schema[] = {
 	{ .key = "reauth_protected", .type = CFG_BOOL, .offset = RC(reauth_protected),
 	  .def = "false",
 	  .help = "challenge integrity-protected re-registrations too (TS 24.229 5.4.1.2.1)" },
+	{ .key = "max_challenges_per_impi", .type = CFG_INT, .offset = RC(max_challenges_per_impi),
+	  .def = "5", .min = 1, .max = 1000,
+	  .help = "challenges pending for one IMPI (503 beyond), so one user cannot fill the table" },
+	{ .key = "state_file", .type = CFG_STR, .offset = RC(state_file),
+	  .help = "file keeping the bindings across restarts (snapshot, atomic rename); unset = off" },
+	{ .key = "state_interval", .type = CFG_DURATION, .offset = RC(state_interval),
+	  .def = "2s", .min = 1000, .max = 3600000,
+	  .help = "at most one snapshot per interval while bindings change (and one at stop); "
+		  "a snapshot of 100k sets takes ~0.5 s on the loop" },
+	{ .key = "max_subscriptions", .type = CFG_INT, .offset = RC(max_subscriptions),
+	  .def = "10000", .min = 1, .max = 10000000,
+	  .help = "reg-event subscriptions at once (RFC 3680; 503 beyond)" },
+	{ .key = "subscribe_max_expires", .type = CFG_INT, .offset = RC(subscribe_max_expires),
+	  .def = "600000", .min = 60, .max = 31536000,
+	  .help = "longest reg-event subscription granted, seconds (TS 24.229 5.4.2.1.1)" },
+	CFG_FIELD_END
+};
+
+#define SC(f) offsetof(struct scscf_session_config, f)
+#define NUM(f) offsetof(struct scscf_number, f)
+
+static const struct cfg_field number_schema[] = {
+	{ .key = "number", .type = CFG_STR, .offset = NUM(number), .required = true,
+	  .help = "E.164 number with '+' (visual separators - . ( ) ignored)" },
+	{ .key = "uris", .type = CFG_STR_LIST, .offset = NUM(uris), .required = true, .min = 1,
+	  .max = 16, .check = cfg_check_sip_uri, .help = "SIP URIs of the number (the first is used)" },
+	CFG_FIELD_END
+};
+
+static const struct cfg_field session_schema[] = {
+	{ .key = "icscf", .type = CFG_STR, .offset = SC(icscf), .def = "sip:127.0.0.1:5060",
+	  .check = cfg_check_sip_uri,
+	  .help = "next hop for callees of our domains not registered here (I-CSCF, LIR)" },
+	{ .key = "route_local", .type = CFG_BOOL, .offset = SC(route_local), .def = "true",
+	  .help = "callee registered here: go to the terminating case directly" },
+	{ .key = "breakout", .type = CFG_STR, .offset = SC(breakout), .check = cfg_check_sip_uri,
+	  .help = "next hop for tel URIs not in the number table (BGCF); absent: 404" },
+	{ .key = "numbers", .type = CFG_TABLE_LIST, .offset = SC(numbers), .sub = number_schema,
+	  .elem_size = sizeof(struct scscf_number),
+	  .help = "tel/ENUM number table: E.164 number -> SIP URIs (TS 24.229 5.4.3.2)" },
+	{ .key = "max_isc", .type = CFG_INT, .offset = SC(max_isc), .def = "4096", .min = 1,
+	  .max = 1000000, .help = "requests at application servers at once (503 beyond)" },
+	{ .key = "odi_linger", .type = CFG_DURATION, .offset = SC(odi_linger), .def = "32s",
+	  .min = 0, .max = 3600000,
+	  .help = "how long an AS may still send a request back after answering (B2BUA AS)" },
 	CFG_FIELD_END
 };
 
@@ -46,5 +91,7 @@ const struct cfg_field scscf_schema[] = {
 	  .sub = dia_schema, .help = "Cx client (Diameter)" },
 	{ .key = "registrar", .type = CFG_TABLE, .offset = offsetof(struct scscf_config, registrar),
 	  .sub = registrar_schema, .help = "registrar (TS 24.229 5.4.1)" },
+	{ .key = "session", .type = CFG_TABLE, .offset = offsetof(struct scscf_config, session),
+	  .sub = session_schema, .help = "session control (TS 24.229 5.4.3, TS 23.218)" },
 	CFG_FIELD_END
 };

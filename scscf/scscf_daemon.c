@@ -1,17 +1,19 @@
 /*
  * S-CSCF life cycle: bind the SIP endpoint, start the Cx client, create the
- * registrar and serve. REGISTER goes to the registrar, OPTIONS is answered
- * here (peers probe it), anything else gets 501 until session handling
- * exists, so nothing is silently dropped.
+ * registrar and session control and serve. REGISTER goes to the registrar,
+ * every other request to session control (session/session.h), which answers
+ * an OPTIONS addressed to this node itself.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sofia-sip/sip_status.h>
 
 #include "registrar/registrar.h"
+#include "session/session.h"
 #include "scscf.h"
 
 struct scscf {
@@ -19,6 +21,7 @@ struct scscf {
 	struct sipagent *sip;
 	struct dia_bridge *cx;
 	struct registrar *reg;
+	struct session *sess;
 	bool dia_started;
 };
 
@@ -31,12 +34,16 @@ static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 		if (!n->reg)
 			return 503;
 		return registrar_on_register(n->reg, irq, sip);
-	case sip_method_options:
-		sipagent_reply_options(irq, "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS");
-		nta_incoming_destroy(irq);
-		return 0;
+	case sip_method_subscribe: /* reg event: the registrar is the notifier */
+		if (n->reg && sip->sip_event && strcasecmp(sip->sip_event->o_type, "reg") == 0)
+			return registrar_on_subscribe(n->reg, irq, sip);
+		/* fall through */
 	default:
-		return 501;
+		/* INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, OPTIONS, INFO,
+		 * REFER, UPDATE, PRACK, BYE, CANCEL, ACK (TS 24.229 5.4.3). */
+		if (!n->sess)
+			return 503;
+		return session_on_request(n->sess, irq, sip);
 	}
 }
 
@@ -53,6 +60,7 @@ static int start_registrar(struct ims_daemon *d, struct scscf *n)
 		.hss_host = rc->hss_host,
 		.root = ims_daemon_root(d),
 		.cx = n->cx,
+		.agent = sipagent_nta(n->sip),
 	};
 
 	if (rc->min_expires > rc->max_expires) {
@@ -64,6 +72,22 @@ static int start_registrar(struct ims_daemon *d, struct scscf *n)
 	p.server_name = rc->server_name ? rc->server_name : server_name;
 	log_notice("registrar: Server-Name %s, realm %s", p.server_name, p.realm);
 	return registrar_create(&p, &n->reg);
+}
+
+static int start_session(struct scscf *n)
+{
+	const struct scscf_config *cfg = n->cfg;
+	const struct scscf_registrar_config *rc = &cfg->registrar;
+	struct session_params p = {
+		.cfg = &cfg->session,
+		.sip = n->sip,
+		.reg = n->reg,
+		.server_name = rc->server_name,
+		.realm = rc->realm ? rc->realm : cfg->diameter.realm,
+		.domains = &rc->domains,
+	};
+
+	return session_create(&p, &n->sess);
 }
 
 /* Give the HSS connection a bounded chance to open before READY, so the
@@ -105,6 +129,9 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 	rc = start_registrar(d, n);
 	if (rc < 0)
 		return rc;
+	rc = start_session(n);
+	if (rc < 0)
+		return rc;
 	ims_daemon_status(d, "serving SIP on %s", sipagent_hostport(n->sip));
 	return 0;
 }
@@ -120,6 +147,9 @@ void scscf_stop(struct ims_daemon *d)
 		dia_bridge_destroy(n->cx);
 	registrar_destroy(n->reg);
 	sipagent_destroy(n->sip);
+	/* Last: a proxy transaction still in the agent may point at an ODI
+	 * entry of the session until the agent is gone. */
+	session_destroy(n->sess);
 	if (n->dia_started)
 		dia_stop();
 	free(n);

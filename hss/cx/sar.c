@@ -3,9 +3,11 @@
  * detailed behaviour 6.1.2.1 and table 6.1.2.1; TS 29.229 6.1.3/6.1.4).
  */
 #include "cx/cx.h"
+#include "cx/auth_cache.h"
 #include "sh/sh.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +147,17 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 	if (rq->type == CX_SAT_NO_ASSIGNMENT && strcmp(pu.scscf_name, rq->server) != 0)
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
 	impi = rq->impi[0] ? rq->impi : pu.last_impi;
+	/* UNREGISTERED_USER for a user never registered: no User-Name and no
+	 * last IMPI; the PrivateID is then one of the IMPU's IMPIs
+	 * (TS 29.228 6.1.2.1: the profile carries a private identity). */
+	if (!impi[0]) {
+		struct store_strv impis = { 0 };
+
+		if (store_impu_impis(st, rq->impu, &impis) == 0 && impis.n > 0)
+			snprintf(pu.last_impi, sizeof pu.last_impi, "%s", impis.v[0]);
+		store_strv_free(&impis);
+		impi = pu.last_impi;
+	}
 	if (act.user_data && rq->data_available != CX_USER_DATA_ALREADY_AVAILABLE) {
 		ret = cx_user_data_build(st, impi, rq->impu, &xml, &xml_len);
 		if (ret != 0)
@@ -160,8 +173,11 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 		*state_after = act.state;
 		/* Sh subscribers of IMSUserState / S-CSCFName (TS 29.328 7.7). */
 		if (pu.reg_state != act.state ||
-		    strcmp(pu.scscf_name, act.keep_name ? rq->server : "") != 0)
+		    strcmp(pu.scscf_name, act.keep_name ? rq->server : "") != 0) {
 			sh_notify_user_state(rq->impu);
+			/* MAR's cached identities check saw the old state. */
+			auth_cache_forget_impu(srv->auth, impi);
+		}
 	}
 	ret = sar_add_identities(st, rq, impi, ans);
 	if (ret == 0 && xml)

@@ -14,7 +14,59 @@ int reg_auth_init(struct reg_auth *a, size_t max, int64_t timeout_s)
 	memset(a, 0, sizeof *a);
 	a->max = max ? max : 1;
 	a->timeout = timeout_s > 0 ? timeout_s : 1;
+	if (reg_htab_init(&a->by_impi, 1024) < 0)
+		return -ENOMEM;
 	return reg_htab_init(&a->by_nonce, 1024);
+}
+
+/* Pending challenges of one IMPI; the key lives in the struct. */
+struct impi_count {
+	size_t n;
+	char impi[];
+};
+
+void reg_auth_set_per_impi(struct reg_auth *a, size_t max_per_impi)
+{
+	a->max_per_impi = max_per_impi;
+}
+
+size_t reg_auth_count_impi(const struct reg_auth *a, const char *impi)
+{
+	const struct impi_count *c = impi ? reg_htab_find(&a->by_impi, impi) : NULL;
+
+	return c ? c->n : 0;
+}
+
+static int impi_inc(struct reg_auth *a, const char *impi)
+{
+	struct impi_count *c = reg_htab_find(&a->by_impi, impi);
+	size_t len;
+
+	if (c) {
+		c->n++;
+		return 0;
+	}
+	len = strlen(impi);
+	c = malloc(sizeof *c + len + 1);
+	if (!c)
+		return -ENOMEM;
+	c->n = 1;
+	memcpy(c->impi, impi, len + 1);
+	if (reg_htab_insert(&a->by_impi, c->impi, c) < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void impi_dec(struct reg_auth *a, const char *impi)
+{
+	struct impi_count *c = reg_htab_find(&a->by_impi, impi);
+
+	if (c && --c->n == 0) {
+		reg_htab_remove(&a->by_impi, c->impi, c);
+		free(c);
+	}
 }
 
 static void challenge_free(struct reg_challenge *ch)
@@ -30,6 +82,7 @@ void reg_auth_remove(struct reg_auth *a, struct reg_challenge *ch)
 	if (!ch)
 		return;
 	reg_htab_remove(&a->by_nonce, ch->nonce, ch);
+	impi_dec(a, ch->impi);
 	if (ch->prev)
 		ch->prev->next = ch->next;
 	else
@@ -47,6 +100,7 @@ void reg_auth_free(struct reg_auth *a)
 	while (a->head)
 		reg_auth_remove(a, a->head);
 	reg_htab_free(&a->by_nonce);
+	reg_htab_free(&a->by_impi);
 }
 
 int reg_auth_add(struct reg_auth *a, const struct reg_challenge *tmpl, int64_t now,
@@ -60,6 +114,8 @@ int reg_auth_add(struct reg_auth *a, const struct reg_challenge *tmpl, int64_t n
 		return -EINVAL;
 	if (a->count >= a->max)
 		return -ENOSPC;
+	if (a->max_per_impi && reg_auth_count_impi(a, tmpl->impi) >= a->max_per_impi)
+		return -EDQUOT;
 	if (reg_htab_find(&a->by_nonce, tmpl->nonce))
 		return -EEXIST;
 	ch = malloc(sizeof *ch);
@@ -74,8 +130,14 @@ int reg_auth_add(struct reg_auth *a, const struct reg_challenge *tmpl, int64_t n
 		return -ENOMEM;
 	}
 	ch->expires = now + a->timeout;
+	rc = impi_inc(a, ch->impi);
+	if (rc < 0) {
+		challenge_free(ch);
+		return rc;
+	}
 	rc = reg_htab_insert(&a->by_nonce, ch->nonce, ch);
 	if (rc < 0) {
+		impi_dec(a, ch->impi);
 		challenge_free(ch);
 		return rc;
 	}

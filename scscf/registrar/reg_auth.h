@@ -42,16 +42,24 @@ struct reg_challenge {
 
 struct reg_auth {
 	struct reg_htab by_nonce;
+	struct reg_htab by_impi;      /* IMPI -> pending count (abuse limit) */
 	struct reg_challenge *head, *tail;
 	size_t count, max;
+	size_t max_per_impi;          /* 0 = no per-IMPI limit */
 	int64_t timeout;
 };
 
 int reg_auth_init(struct reg_auth *a, size_t max, int64_t timeout_s);
+/* Cap the challenges pending for one IMPI, so one user cannot fill the
+ * table (reg_auth_add then fails with -EDQUOT). 0 = no cap. */
+void reg_auth_set_per_impi(struct reg_auth *a, size_t max_per_impi);
+/* Challenges pending for impi. */
+size_t reg_auth_count_impi(const struct reg_auth *a, const char *impi);
 void reg_auth_free(struct reg_auth *a);
 
 /* Store a copy of *tmpl (nonce, impi, impu, scheme and the secret) that
  * expires at now + timeout. -ENOSPC when `max` are pending (answer 503),
+ * -EDQUOT when max_per_impi are pending for this IMPI,
  * -EEXIST for a nonce already pending, -EINVAL for a bad template. */
 int reg_auth_add(struct reg_auth *a, const struct reg_challenge *tmpl, int64_t now,
 		 struct reg_challenge **out);

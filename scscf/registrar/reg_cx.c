@@ -17,8 +17,8 @@
 
 #include "ims/log.h"
 
-static struct reg_op *op_new(struct registrar *r, enum reg_op_kind kind, nta_incoming_t *irq,
-			     msg_t *req, const char *impi, const char *impu)
+struct reg_op *reg_op_new(struct registrar *r, enum reg_op_kind kind, nta_incoming_t *irq,
+			  msg_t *req, const char *impi, const char *impu)
 {
 	struct reg_op *op = calloc(1, sizeof *op);
 
@@ -107,7 +107,7 @@ static void challenge(struct reg_op *op, const struct cxc_auth_item *it)
 	if (rc == 0)
 		rc = reg_auth_add(&r->auth, &tmpl, reg_now(), &stored);
 	OPENSSL_cleanse(&tmpl, sizeof tmpl);
-	if (rc == -ENOSPC) {
+	if (rc == -ENOSPC || rc == -EDQUOT) {
 		reg_reply_status(op->irq, op->req, 503, "Service Unavailable", 5);
 		goto out;
 	}
@@ -162,7 +162,15 @@ void reg_cx_mar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const stru
 		reg_reply_status(irq, req, 503, "Service Unavailable", 5);
 		return;
 	}
-	op = op_new(r, REG_OP_MAR, irq, req, q->impi, q->impu);
+	/* One IMPI may not fill the table (abuse limit). */
+	if (r->auth.max_per_impi && reg_auth_count_impi(&r->auth, q->impi) >= r->auth.max_per_impi) {
+		log_notice("REGISTER impi=%s: %zu challenges pending, refused", q->impi,
+			   reg_auth_count_impi(&r->auth, q->impi));
+		reg_reply_status(irq, req, 503, "Service Unavailable",
+				 (unsigned)r->auth.timeout);
+		return;
+	}
+	op = reg_op_new(r, REG_OP_MAR, irq, req, q->impi, q->impu);
 	if (!op) {
 		reg_reply_status(irq, req, 500, "Server Internal Error", 5);
 		return;
@@ -188,6 +196,11 @@ static void on_saa(void *ctx, struct msg *ans, int err)
 	size_t len;
 	int rc;
 
+	if (op->cb) {
+		reg_unreg_answer(op, ans, err); /* takes ans */
+		reg_op_free(op);
+		return;
+	}
 	cx_to_sip(err, ans, &o);
 	if (!op->irq) {
 		/* Timer-driven SAR: nothing waits, the outcome is only logged. */
@@ -236,7 +249,7 @@ void reg_cx_sar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const char
 	struct cxc_sar s = { .impi = impi, .impu = impu, .server_name = r->server_name,
 			     .type = sat, .data_available = data_available };
 	struct msg *sar = NULL;
-	struct reg_op *op = op_new(r, REG_OP_SAR, irq, req, impi, impu);
+	struct reg_op *op = reg_op_new(r, REG_OP_SAR, irq, req, impi, impu);
 	int rc;
 
 	if (!op) {
@@ -254,4 +267,28 @@ void reg_cx_sar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const char
 			reg_reply_status(irq, req, 500, "Server Internal Error", 5);
 		reg_op_free(op);
 	}
+}
+
+int reg_cx_sar_unregistered(struct registrar *r, const char *impu, registrar_profile_cb cb,
+			    void *ctx)
+{
+	struct cxc_sar s = { .impu = impu, .server_name = r->server_name,
+			     .type = CX_SAT_UNREGISTERED_USER, .data_available = false };
+	struct msg *sar = NULL;
+	struct reg_op *op = reg_op_new(r, REG_OP_SAR, NULL, NULL, NULL, impu);
+	int rc;
+
+	if (!op)
+		return -ENOMEM;
+	op->sat = CX_SAT_UNREGISTERED_USER;
+	op->cb = cb;
+	op->cb_ctx = ctx;
+	rc = cxc_sar_build(&r->hss, &s, &sar);
+	if (rc == 0)
+		rc = dia_bridge_send(r->cx, &sar, (int)r->cfg->cx_timeout, on_saa, op);
+	if (rc < 0) {
+		log_err("SAR impu=%s UNREGISTERED_USER: cannot send: %s", impu, strerror(-rc));
+		reg_op_free(op);
+	}
+	return rc;
 }

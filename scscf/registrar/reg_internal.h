@@ -1,7 +1,9 @@
 /*
  * reg_internal: the registrar's state shared by its files
  * (reg_register.c: the REGISTER procedure, reg_cx.c: the Cx exchanges,
- * reg_reply.c: responses, registrar.c: life cycle and timers).
+ * reg_reply.c: responses, registrar.c: life cycle, timers and the state
+ * file, reg_hss.c: RTR/PPR, reg_event.c + reg_notify.c: the reg event
+ * package, reg_lookup.c: what session control asks).
  */
 #ifndef SCSCF_REG_INTERNAL_H
 #define SCSCF_REG_INTERNAL_H
@@ -15,6 +17,7 @@
 
 #include "cx/cx_client.h"
 #include "reg_auth.h"
+#include "reg_event.h"
 #include "reg_request.h"
 #include "reg_store.h"
 #include "registrar.h"
@@ -24,14 +27,19 @@ struct reg_op;
 struct registrar {
 	const struct scscf_registrar_config *cfg;
 	char *realm, *server_name, *service_route, *hss_realm, *hss_host;
+	char *contact;           /* "<sip:scscf@hostport>": Contact of our NOTIFYs */
 	struct cxc_dest hss;
 	struct reg_policy policy;
 	su_root_t *root;
 	su_timer_t *timer;
 	struct dia_bridge *cx;
+	nta_agent_t *agent;      /* NULL: no reg event (SUBSCRIBE gets 501) */
 	struct reg_store store;
 	struct reg_auth auth;
+	struct reg_events events;
 	struct reg_op *ops;      /* Cx exchanges in flight */
+	bool dirty;              /* bindings changed since the last snapshot */
+	int64_t saved_at;        /* store clock of the last snapshot */
 };
 
 enum reg_op_kind { REG_OP_MAR, REG_OP_SAR };
@@ -46,9 +54,26 @@ struct reg_op {
 	char *impi, *impu;
 	enum cx_server_assignment_type sat;
 	bool stale;              /* MAR after an unknown nonce: 401 stale=true */
+	registrar_profile_cb cb; /* SAR UNREGISTERED_USER for session control */
+	void *cb_ctx;
 };
 
 int64_t reg_now(void);
+
+struct reg_op *reg_op_new(struct registrar *r, enum reg_op_kind kind, nta_incoming_t *irq,
+			  msg_t *req, const char *impi, const char *impu);
+
+/* reg_hss.c: serve RTR and PPR on r->cx. */
+int reg_hss_serve(struct registrar *r);
+
+/* reg_notify.c / reg_event.c internals. */
+int reg_notify_send(struct registrar *r, struct reg_sub *s, const struct reg_ev_snap *before,
+		    const struct reg_record *after, const char *gone_event, const char *reason);
+void reg_notify_forget_all(struct reg_events *e);
+void reg_sub_remove(struct reg_events *e, struct reg_sub *s);
+
+/* reg_lookup.c: the answer of an SAR UNREGISTERED_USER. */
+void reg_unreg_answer(struct reg_op *op, struct msg *ans, int err);
 
 /* reg_cx.c. Both take irq/req (answered, destroyed) even on failure.
  * scheme: CX_AUTH_SCHEME_*; resync: RAND||AUTS or NULL. */
@@ -57,6 +82,9 @@ void reg_cx_mar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const stru
 void reg_cx_sar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const char *impi,
 		const char *impu, enum cx_server_assignment_type sat, bool data_available);
 void reg_op_free(struct reg_op *op);
+/* SAR UNREGISTERED_USER whose answer goes to cb (reg_unreg_answer). */
+int reg_cx_sar_unregistered(struct registrar *r, const char *impu, registrar_profile_cb cb,
+			    void *ctx);
 
 /* reg_register.c: the bindings step once the request is authenticated
  * (also run when the SAA of a REGISTRATION arrives). */

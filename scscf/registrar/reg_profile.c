@@ -212,6 +212,14 @@ int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out)
 		if (ifc)
 			p->ifc_xml = ifc;
 	}
+	p->xml = malloc(len + 1);
+	if (!p->xml) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(p->xml, xml, len);
+	p->xml[len] = '\0';
+	p->xml_len = len;
 	*out = p;
 	p = NULL;
 out:
@@ -227,6 +235,7 @@ void reg_profile_free(struct reg_profile *p)
 	if (!p)
 		return;
 	free(p->private_id);
+	free(p->xml);
 	if (p->ids)
 		for (i = 0; i < p->n_ids; i++)
 			free(p->ids[i].uri);

@@ -37,6 +37,8 @@ struct reg_profile {
 	size_t n_ids;
 	char **ifc_xml;    /* per ServiceProfile: its InitialFilterCriteria, or NULL */
 	size_t n_profiles;
+	char *xml;         /* the whole document as received (kept for restarts) */
+	size_t xml_len;
 };
 
 int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out);

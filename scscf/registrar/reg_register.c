@@ -167,6 +167,7 @@ void reg_register_finish(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 			 struct reg_profile **profile)
 {
 	struct reg_record *rec;
+	struct reg_ev_snap snap;
 	struct reg_req q;
 	const char *phrase;
 	int rc;
@@ -192,17 +193,24 @@ void reg_register_finish(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 		reg_reply_ok(r, irq, req, NULL);
 		return;
 	}
+	reg_ev_snap_take(r, rec, &snap);
 	rc = reg_store_check(&r->store, rec, q.b, q.n_b, q.remove_all, NULL);
 	if (rc == 0)
 		rc = reg_store_apply(&r->store, rec, q.b, q.n_b, q.remove_all, reg_now());
 	if (reject_bindings(irq, req, rc)) {
 		if (rec->n_contacts == 0)
 			reg_store_remove(&r->store, rec);
-		return;
+		goto out;
 	}
 	log_info("REGISTER impi=%s impu=%s: %zu contact(s) bound", rec->impi, q.impu,
 		 rec->n_contacts);
+	r->dirty = true;
 	reg_reply_ok(r, irq, req, rec);
+	/* RFC 3680 / TS 24.229 5.4.2.1.2: every change reaches the subscribers;
+	 * the last contact gone ends the set (5.4.1.4). */
+	reg_event_changed(r, &snap, rec, "unregistered");
 	if (rec->n_contacts == 0)
 		reg_store_remove(&r->store, rec);
+out:
+	reg_ev_snap_free(&snap);
 }

@@ -138,9 +138,63 @@ static int binding_expiry(const struct reg_policy *pol, const sip_t *sip,
 	return 0;
 }
 
+/* The address the UE sent from: its own (last) Via with the received and
+ * rport the first hop added (RFC 3261 18.2.1, RFC 3581 4). */
+static const char *ue_source(msg_t *msg, const sip_t *sip)
+{
+	const sip_via_t *v = sip->sip_via;
+	const char *host, *port;
+
+	if (!v)
+		return NULL;
+	while (v->v_next)
+		v = v->v_next;
+	host = v->v_received ? v->v_received : v->v_host;
+	port = v->v_rport && *v->v_rport ? v->v_rport : v->v_port;
+	if (!host)
+		return NULL;
+	return port ? su_sprintf(msg_home(msg), "%s:%s", host, port) : host;
+}
+
+/* q-value x1000 (RFC 3261 20.10: "0" to "1.000"); 1000 when unusable. */
+static uint16_t parse_q(const char *s)
+{
+	double v;
+	char *end;
+
+	if (!s)
+		return 1000;
+	v = strtod(s, &end);
+	if (end == s || v < 0 || v > 1)
+		return 1000;
+	return (uint16_t)(v * 1000 + 0.5);
+}
+
+/* +sip.instance and reg-id (RFC 5626 4.1): the instance is kept without
+ * its quotes. */
+static void read_outbound(msg_t *msg, const sip_contact_t *m, struct reg_binding *b)
+{
+	const char *inst = msg_params_find(m->m_params, "+sip.instance");
+	const char *rid = msg_params_find(m->m_params, "reg-id");
+	size_t n;
+
+	if (inst && *inst) {
+		n = strlen(inst);
+		if (n >= 2 && inst[0] == '"' && inst[n - 1] == '"')
+			inst = su_strndup(msg_home(msg), inst + 1, n - 2);
+		b->instance = inst;
+	}
+	if (rid) {
+		unsigned long v = strtoul(rid, NULL, 10);
+
+		b->reg_id = v > UINT32_MAX ? 0 : (uint32_t)v;
+	}
+}
+
 static int read_contacts(const struct reg_policy *pol, msg_t *msg, const sip_t *sip,
 			 struct reg_req *q, const char **phrase)
 {
+	const char *source = ue_source(msg, sip);
 	const sip_contact_t *m;
 	int rc;
 
@@ -174,6 +228,9 @@ static int read_contacts(const struct reg_policy *pol, msg_t *msg, const sip_t *
 		q->b[q->n_b].path = q->path;
 		q->b[q->n_b].call_id = q->call_id;
 		q->b[q->n_b].cseq = q->cseq;
+		q->b[q->n_b].received = source;
+		q->b[q->n_b].q = parse_q(m->m_q);
+		read_outbound(msg, m, &q->b[q->n_b]);
 		if (q->b[q->n_b].expires != 0)
 			q->deregister = false;
 		q->n_b++;

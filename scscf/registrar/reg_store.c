@@ -12,11 +12,13 @@ int reg_store_init(struct reg_store *st, size_t max_contacts)
 	return reg_htab_init(&st->by_impu, 1024);
 }
 
-static void contact_clear(struct reg_contact *c)
+void reg_contact_clear(struct reg_contact *c)
 {
 	free(c->uri);
 	free(c->path);
 	free(c->call_id);
+	free(c->received);
+	free(c->instance);
 	memset(c, 0, sizeof *c);
 }
 
@@ -33,7 +35,7 @@ static void record_free(struct reg_record *rec)
 	size_t i;
 
 	for (i = 0; i < rec->n_contacts; i++)
-		contact_clear(&rec->contacts[i]);
+		reg_contact_clear(&rec->contacts[i]);
 	free(rec->contacts);
 	reg_profile_free(rec->profile);
 	free(rec->impi);
@@ -212,8 +214,14 @@ int reg_store_apply(struct reg_store *st, struct reg_record *rec,
 			continue;
 		if ((rc = dup_opt(b[i].uri, &fresh[i].uri)) < 0 ||
 		    (rc = dup_opt(b[i].path, &fresh[i].path)) < 0 ||
-		    (rc = dup_opt(b[i].call_id, &fresh[i].call_id)) < 0)
+		    (rc = dup_opt(b[i].call_id, &fresh[i].call_id)) < 0 ||
+		    (rc = dup_opt(b[i].received, &fresh[i].received)) < 0 ||
+		    (rc = dup_opt(b[i].instance, &fresh[i].instance)) < 0)
 			goto out;
+		fresh[i].reg_id = b[i].reg_id;
+		fresh[i].q = b[i].q ? b[i].q : 1000;
+		fresh[i].event = find_contact(rec->contacts, rec->n_contacts, b[i].uri) >= 0 &&
+					 !remove_all ? REG_EV_REFRESHED : REG_EV_REGISTERED;
 		fresh[i].cseq = b[i].cseq;
 		fresh[i].expires = now + b[i].expires;
 	}
@@ -226,14 +234,14 @@ int reg_store_apply(struct reg_store *st, struct reg_record *rec,
 	rec->contacts = grown;
 	if (remove_all) {
 		for (i = 0; i < rec->n_contacts; i++)
-			contact_clear(&rec->contacts[i]);
+			reg_contact_clear(&rec->contacts[i]);
 		rec->n_contacts = 0;
 	}
 	for (i = 0; i < n; i++) {
 		long k = find_contact(rec->contacts, rec->n_contacts, b[i].uri);
 
 		if (k >= 0) {
-			contact_clear(&rec->contacts[k]);
+			reg_contact_clear(&rec->contacts[k]);
 			rec->contacts[k] = rec->contacts[--rec->n_contacts];
 		}
 		if (b[i].expires > 0) {
@@ -244,31 +252,38 @@ int reg_store_apply(struct reg_store *st, struct reg_record *rec,
 	recompute_expiry(rec);
 out:
 	for (i = 0; i < n; i++)
-		contact_clear(&fresh[i]);
+		reg_contact_clear(&fresh[i]);
 	free(fresh);
 	return rc;
+}
+
+size_t reg_store_expire_record(struct reg_record *rec, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < rec->n_contacts;) {
+		if (rec->contacts[i].expires <= now) {
+			reg_contact_clear(&rec->contacts[i]);
+			rec->contacts[i] = rec->contacts[--rec->n_contacts];
+		} else {
+			i++;
+		}
+	}
+	recompute_expiry(rec);
+	return rec->n_contacts;
 }
 
 size_t reg_store_expire(struct reg_store *st, int64_t now,
 			void (*gone)(void *ctx, const struct reg_record *rec), void *ctx)
 {
 	struct reg_record *rec = st->head, *next;
-	size_t removed = 0, i;
+	size_t removed = 0;
 
 	for (; rec; rec = next) {
 		next = rec->next;
 		if (rec->next_expiry > now)
 			continue;
-		for (i = 0; i < rec->n_contacts;) {
-			if (rec->contacts[i].expires <= now) {
-				contact_clear(&rec->contacts[i]);
-				rec->contacts[i] = rec->contacts[--rec->n_contacts];
-			} else {
-				i++;
-			}
-		}
-		recompute_expiry(rec);
-		if (rec->n_contacts == 0) {
+		if (reg_store_expire_record(rec, now) == 0) {
 			if (gone)
 				gone(ctx, rec);
 			/* gone() must not remove records, so next stays valid. */
@@ -277,4 +292,61 @@ size_t reg_store_expire(struct reg_store *st, int64_t now,
 		}
 	}
 	return removed;
+}
+
+int reg_store_set_profile(struct reg_store *st, struct reg_record *rec,
+			  struct reg_profile **profile)
+{
+	struct reg_profile *old = rec->profile;
+	size_t i;
+	bool kept = false;
+	int rc;
+
+	for (i = 0; i < old->n_ids && !kept; i++)
+		kept = reg_profile_find(*profile, old->ids[i].uri) >= 0;
+	if (!kept)
+		return -EINVAL;
+	unindex(st, rec);
+	rec->profile = *profile;
+	*profile = NULL;
+	reg_profile_free(old);
+	rc = index_record(st, rec);
+	if (rc < 0)
+		reg_store_remove(st, rec);
+	return rc;
+}
+
+int reg_store_restore(struct reg_store *st, char *impi, struct reg_profile *profile,
+		      struct reg_contact *contacts, size_t n)
+{
+	struct reg_record *rec;
+	size_t i;
+
+	for (i = 0; i < profile->n_ids; i++)
+		if (reg_htab_find(&st->by_impu, profile->ids[i].uri))
+			return -EEXIST;
+	rec = calloc(1, sizeof *rec);
+	if (!rec)
+		return -ENOMEM;
+	rec->impi = impi;
+	rec->profile = profile;
+	rec->contacts = contacts;
+	rec->n_contacts = n;
+	recompute_expiry(rec);
+	rec->next = st->head;
+	if (st->head)
+		st->head->prev = rec;
+	st->head = rec;
+	st->n_records++;
+	if (index_record(st, rec) < 0) {
+		/* Give the caller its memory back untouched. */
+		unindex(st, rec);
+		rec->impi = NULL;
+		rec->profile = NULL;
+		rec->contacts = NULL;
+		rec->n_contacts = 0;
+		reg_store_remove(st, rec);
+		return -ENOMEM;
+	}
+	return 0;
 }

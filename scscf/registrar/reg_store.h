@@ -23,10 +23,18 @@
 #include "reg_htab.h"
 #include "reg_profile.h"
 
+/* Last event of a contact, for the reg event package (RFC 3680 5.3). */
+enum reg_contact_event { REG_EV_REGISTERED, REG_EV_REFRESHED };
+
 struct reg_contact {
 	char *uri;        /* Contact URI text */
 	char *path;       /* Path values as received ("<a>, <b>"), or NULL */
 	char *call_id;
+	char *received;   /* "host:port" the UE sent from (its Via received/rport), or NULL */
+	char *instance;   /* +sip.instance value (RFC 5626 4.1), or NULL */
+	uint32_t reg_id;  /* reg-id (RFC 5626), 0 = none */
+	uint16_t q;       /* q-value x1000 (RFC 3261 20.10); 1000 when absent */
+	uint8_t event;    /* enum reg_contact_event */
 	uint32_t cseq;
 	int64_t expires;  /* absolute time on the store clock */
 };
@@ -52,6 +60,9 @@ struct reg_binding {
 	const char *uri;
 	const char *path;
 	const char *call_id;
+	const char *received, *instance; /* may be NULL */
+	uint32_t reg_id;
+	uint16_t q;        /* x1000; 0 means 1000 */
 	uint32_t cseq;
 	int64_t expires;   /* relative seconds */
 };
@@ -88,5 +99,22 @@ void reg_store_remove(struct reg_store *st, struct reg_record *rec);
  * removed. */
 size_t reg_store_expire(struct reg_store *st, int64_t now,
 			void (*gone)(void *ctx, const struct reg_record *rec), void *ctx);
+
+/* Drop rec's contacts expired at now; returns how many are left (the
+ * caller removes an empty record). */
+size_t reg_store_expire_record(struct reg_record *rec, int64_t now);
+
+/* Give rec a new profile (PPR, TS 29.228 6.1.4), re-indexed as in
+ * reg_store_put. *profile is taken on success; -EINVAL when the new
+ * profile keeps none of rec's IMPUs (rec unchanged). */
+int reg_store_set_profile(struct reg_store *st, struct reg_record *rec,
+			  struct reg_profile **profile);
+
+/* Insert a restored record (reg_persist): impi, profile and contacts are
+ * taken (contacts: malloc'd array of n). -EEXIST when an IMPU of the
+ * profile is held already. On failure nothing is taken. */
+int reg_store_restore(struct reg_store *st, char *impi, struct reg_profile *profile,
+		      struct reg_contact *contacts, size_t n);
+void reg_contact_clear(struct reg_contact *c);
 
 #endif

@@ -8,6 +8,8 @@
 
 #include "ims/log.h"
 
+#include "reg_persist.h"
+
 #define REG_TICK_MS 1000
 
 int64_t reg_now(void)
@@ -31,9 +33,8 @@ static void on_challenge_timeout(void *ctx, const struct reg_challenge *ch)
 }
 
 /* TS 24.229 5.4.1.3 / TS 29.228 6.1.2: the last binding expired. */
-static void on_binding_gone(void *ctx, const struct reg_record *rec)
+static void on_binding_gone(struct registrar *r, const struct reg_record *rec)
 {
-	struct registrar *r = ctx;
 	const char *impu = rec->profile->ids[0].uri;
 	size_t i;
 
@@ -47,6 +48,46 @@ static void on_binding_gone(void *ctx, const struct reg_record *rec)
 	reg_cx_sar(r, NULL, NULL, rec->impi, impu, CX_SAT_TIMEOUT_DEREGISTRATION, true);
 }
 
+/* RFC 3261 10.3 / TS 24.229 5.4.1.3: contacts past their expiry go, their
+ * subscribers hear "expired", an empty set is de-registered at the HSS. */
+static void expire_bindings(struct registrar *r, int64_t now)
+{
+	struct reg_record *rec, *next;
+
+	for (rec = r->store.head; rec; rec = next) {
+		struct reg_ev_snap snap;
+		size_t left;
+
+		next = rec->next;
+		if (rec->next_expiry > now)
+			continue;
+		reg_ev_snap_take(r, rec, &snap);
+		left = reg_store_expire_record(rec, now);
+		reg_event_changed(r, &snap, left ? rec : NULL, "expired");
+		reg_ev_snap_free(&snap);
+		if (left == 0) {
+			on_binding_gone(r, rec);
+			reg_store_remove(&r->store, rec);
+		}
+		r->dirty = true;
+	}
+}
+
+static void save_state(struct registrar *r)
+{
+	int rc;
+
+	if (!r->cfg->state_file || !r->dirty)
+		return;
+	rc = reg_persist_save(&r->store, &r->events, r->cfg->state_file, reg_now(), (int64_t)time(NULL));
+	r->saved_at = reg_now();
+	if (rc < 0) {
+		log_err("state %s: cannot save: %s", r->cfg->state_file, strerror(-rc));
+		return;
+	}
+	r->dirty = false;
+}
+
 static void on_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
 	struct registrar *r = (struct registrar *)arg;
@@ -55,7 +96,46 @@ static void on_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	(void)magic;
 	(void)t;
 	reg_auth_expire(&r->auth, now, on_challenge_timeout, r);
-	reg_store_expire(&r->store, now, on_binding_gone, r);
+	expire_bindings(r, now);
+	reg_event_expire(r, now);
+	/* Snapshots cost in proportion to the bindings: at most one per
+	 * state_interval (the last changes are also saved at stop). */
+	if (now - r->saved_at >= (r->cfg->state_interval + 999) / 1000)
+		save_state(r);
+}
+
+static int load_state(struct registrar *r)
+{
+	struct reg_sub *sub, *next;
+	size_t loaded = 0;
+	bool damaged = false;
+	int rc;
+
+	if (!r->cfg->state_file)
+		return 0;
+	rc = reg_persist_load(&r->store, &r->events, r->cfg->state_file, reg_now(), (int64_t)time(NULL),
+			      &loaded, &damaged);
+	if (rc == -ENOENT) {
+		log_notice("state %s: none yet, starting empty", r->cfg->state_file);
+		return 0;
+	}
+	if (rc < 0) {
+		log_err("state %s: cannot load: %s", r->cfg->state_file, strerror(-rc));
+		return rc == -ENOMEM ? rc : 0;
+	}
+	/* A subscription to a set that did not come back has nothing to say. */
+	for (sub = r->events.head; sub; sub = next) {
+		next = sub->next;
+		if (!reg_store_find(&r->store, sub->impu))
+			reg_sub_remove(&r->events, sub);
+	}
+	log_notice("state %s: %zu registration set(s) and %zu subscription(s) restored%s",
+		   r->cfg->state_file, loaded, r->events.count,
+		   damaged ? " (damaged part discarded)" : "");
+	/* Rewrite at once: what expired meanwhile or was damaged is gone. */
+	r->dirty = true;
+	save_state(r);
+	return 0;
 }
 
 static int dup_opt(const char *s, char **out)
@@ -90,6 +170,15 @@ int registrar_create(const struct registrar_params *p, struct registrar **out)
 	strcpy(r->service_route, "sip:orig@");
 	strcat(r->service_route, p->hostport);
 	strcat(r->service_route, ";lr");
+	r->contact = malloc(strlen(p->hostport) + 16);
+	if (!r->contact) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	strcpy(r->contact, "<sip:scscf@");
+	strcat(r->contact, p->hostport);
+	strcat(r->contact, ">");
+	r->agent = p->agent;
 	r->hss.realm = r->hss_realm;
 	r->hss.host = r->hss_host;
 	r->policy.realm = r->realm;
@@ -100,8 +189,16 @@ int registrar_create(const struct registrar_params *p, struct registrar **out)
 	r->policy.max_expires = cfg->max_expires;
 	if ((rc = reg_store_init(&r->store, (size_t)cfg->max_contacts)) < 0 ||
 	    (rc = reg_auth_init(&r->auth, (size_t)cfg->max_challenges,
-				(cfg->challenge_timeout + 999) / 1000)) < 0)
+				(cfg->challenge_timeout + 999) / 1000)) < 0 ||
+	    (rc = reg_events_init(&r->events, (size_t)cfg->max_subscriptions,
+				  cfg->subscribe_max_expires)) < 0 ||
+	    (rc = load_state(r)) < 0)
 		goto out;
+	reg_auth_set_per_impi(&r->auth, (size_t)cfg->max_challenges_per_impi);
+	if (r->cx && (rc = reg_hss_serve(r)) < 0) {
+		log_err("registrar: cannot serve RTR/PPR: %s", strerror(-rc));
+		goto out;
+	}
 	r->timer = su_timer_create(su_root_task(p->root), REG_TICK_MS);
 	if (!r->timer || su_timer_run(r->timer, on_tick, (su_timer_arg_t *)r) < 0) {
 		rc = -ENOMEM;
@@ -125,13 +222,18 @@ void registrar_destroy(struct registrar *r)
 
 		if (op->irq)
 			reg_reply_status(op->irq, op->req, 503, "Service Unavailable", 5);
+		if (op->cb)
+			op->cb(op->cb_ctx, 503, NULL);
 		reg_op_free(op);
 	}
+	save_state(r);
+	reg_events_free(&r->events);
 	reg_store_free(&r->store);
 	reg_auth_free(&r->auth);
 	free(r->realm);
 	free(r->server_name);
 	free(r->service_route);
+	free(r->contact);
 	free(r->hss_realm);
 	free(r->hss_host);
 	free(r);
@@ -145,4 +247,16 @@ size_t registrar_count_users(const struct registrar *r)
 size_t registrar_count_challenges(const struct registrar *r)
 {
 	return r->auth.count;
+}
+
+size_t registrar_count_subscriptions(const struct registrar *r)
+{
+	return r->events.count;
+}
+
+int registrar_on_subscribe(struct registrar *r, nta_incoming_t *irq, const sip_t *sip)
+{
+	if (!r->agent)
+		return 501;
+	return reg_event_on_subscribe(r, irq, sip);
 }

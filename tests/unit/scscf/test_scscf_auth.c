@@ -162,6 +162,40 @@ static void test_challenges_are_bounded_found_by_nonce_and_expire(void **state)
 	reg_auth_free(&a);
 }
 
+/* Abuse limit: one IMPI cannot hold more than max_per_impi challenges;
+ * another IMPI still can, and a removed challenge frees a slot. */
+static void test_challenges_per_impi_are_capped(void **state)
+{
+	struct reg_auth a;
+	struct reg_challenge t = aka1_template();
+	char nonce[16];
+	int i;
+
+	(void)state;
+	assert_int_equal(reg_auth_init(&a, 100, 30), 0);
+	reg_auth_set_per_impi(&a, 5);
+	for (i = 0; i < 5; i++) {
+		snprintf(nonce, sizeof nonce, "a%d", i);
+		strcpy(t.nonce, nonce);
+		assert_int_equal(reg_auth_add(&a, &t, 100, NULL), 0);
+	}
+	assert_int_equal(reg_auth_count_impi(&a, "alice@open-ims.test"), 5);
+	strcpy(t.nonce, "a5");
+	assert_int_equal(reg_auth_add(&a, &t, 100, NULL), -EDQUOT);
+	t.impi = "bob@open-ims.test";
+	assert_int_equal(reg_auth_add(&a, &t, 100, NULL), 0);
+	assert_int_equal(reg_auth_count_impi(&a, "bob@open-ims.test"), 1);
+	reg_auth_remove(&a, reg_auth_find(&a, "a0"));
+	t.impi = "alice@open-ims.test";
+	strcpy(t.nonce, "a6");
+	assert_int_equal(reg_auth_add(&a, &t, 100, NULL), 0);
+	/* Expiry keeps the counts right. */
+	assert_int_equal(reg_auth_expire(&a, 200, NULL, NULL), 6);
+	assert_int_equal(reg_auth_count_impi(&a, "alice@open-ims.test"), 0);
+	assert_int_equal(reg_auth_count_impi(&a, "bob@open-ims.test"), 0);
+	reg_auth_free(&a);
+}
+
 static void test_random_nonces_differ(void **state)
 {
 	char a[64], b[64];
@@ -181,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_aka_bad_parameters_are_refused),
 		cmocka_unit_test(test_sip_digest_verifies_with_hss_ha1),
 		cmocka_unit_test(test_challenges_are_bounded_found_by_nonce_and_expire),
+		cmocka_unit_test(test_challenges_per_impi_are_capped),
 		cmocka_unit_test(test_random_nonces_differ),
 	};
 

@@ -83,6 +83,32 @@ static void test_request_reads_identities_contacts_and_path(void **state)
 	msg_destroy(msg);
 }
 
+/* RFC 5626 +sip.instance / reg-id, q (RFC 3261 20.10) and the UE's
+ * source address from its Via (received / rport) are kept per binding. */
+static void test_request_keeps_instance_regid_q_and_source(void **state)
+{
+	msg_t *msg = parse("Via: SIP/2.0/UDP 10.0.0.9:5062;received=192.0.2.7;rport=40001;"
+			   "branch=z9hG4bK-ue\r\n"
+			   "Expires: 600\r\n"
+			   "Contact: <sip:alice@10.0.0.9:5062>;q=0.5;reg-id=2;"
+			   "+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000a95a0e128>\", "
+			   "<sip:alice@10.0.0.10>\r\n");
+	struct reg_req q;
+	const char *phrase;
+
+	(void)state;
+	assert_int_equal(reg_request_parse(&policy, msg, sip_object(msg), &q, &phrase), 0);
+	assert_int_equal(q.n_b, 2);
+	assert_int_equal(q.b[0].q, 500);
+	assert_int_equal(q.b[0].reg_id, 2);
+	assert_string_equal(q.b[0].instance, "<urn:uuid:00000000-0000-1000-8000-000a95a0e128>");
+	assert_string_equal(q.b[0].received, "192.0.2.7:40001");
+	assert_int_equal(q.b[1].q, 1000);
+	assert_null(q.b[1].instance);
+	assert_int_equal(q.b[1].reg_id, 0);
+	msg_destroy(msg);
+}
+
 static void test_request_derives_impi_and_defaults_expiry(void **state)
 {
 	struct reg_req q;
@@ -168,6 +194,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request_reads_identities_contacts_and_path),
+		cmocka_unit_test(test_request_keeps_instance_regid_q_and_source),
 		cmocka_unit_test(test_request_derives_impi_and_defaults_expiry),
 		cmocka_unit_test(test_request_deregistration_forms),
 		cmocka_unit_test(test_request_refusals),

@@ -1,0 +1,349 @@
+/* reg_persist: see reg_persist.h for the contract and the file format. */
+#include "reg_persist.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ims/log.h"
+
+#define PERSIST_MAGIC "IMSREG 1\n"
+#define PERSIST_STR_MAX (REG_PROFILE_MAX_XML + 1)
+#define PERSIST_MAX_CONTACTS 1000
+
+static int put_str(FILE *f, const char *s, size_t len)
+{
+	if (!s)
+		return fputs("S -\n", f) < 0 ? -EIO : 0;
+	if (fprintf(f, "S %zu\n", len) < 0 || fwrite(s, 1, len, f) != len || fputc('\n', f) < 0)
+		return -EIO;
+	return 0;
+}
+
+static int put_record(FILE *f, const struct reg_record *rec, int64_t now, int64_t wall)
+{
+	size_t i;
+	int rc;
+
+	if (fputs("R\n", f) < 0 || (rc = put_str(f, rec->impi, strlen(rec->impi))) < 0 ||
+	    (rc = put_str(f, rec->profile->xml, rec->profile->xml_len)) < 0 ||
+	    fprintf(f, "N %zu\n", rec->n_contacts) < 0)
+		return -EIO;
+	for (i = 0; i < rec->n_contacts; i++) {
+		const struct reg_contact *c = &rec->contacts[i];
+
+#define STR(x) put_str(f, (x), (x) ? strlen(x) : 0)
+		if ((rc = STR(c->uri)) < 0 || (rc = STR(c->path)) < 0 ||
+		    (rc = STR(c->call_id)) < 0 || (rc = STR(c->received)) < 0 ||
+		    (rc = STR(c->instance)) < 0)
+			return rc;
+#undef STR
+		if (fprintf(f, "C %" PRIu32 " %u %u %" PRIu32 " %" PRId64 "\n", c->reg_id,
+			    (unsigned)c->q, (unsigned)c->event, c->cseq,
+			    c->expires - now + wall) < 0)
+			return -EIO;
+	}
+	return fputs("E\n", f) < 0 ? -EIO : 0;
+}
+
+/* fsync the directory holding path so the rename itself is durable. */
+static void sync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+static int put_sub(FILE *f, const struct reg_sub *s, int64_t now, int64_t wall)
+{
+	const char *v[] = { s->call_id, s->impu, s->subscriber, s->local_tag, s->local_uri,
+			    s->remote, s->target, s->routes, s->next_hop };
+	size_t i;
+	int rc;
+
+	if (fputs("U\n", f) < 0)
+		return -EIO;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		if ((rc = put_str(f, v[i], v[i] ? strlen(v[i]) : 0)) < 0)
+			return rc;
+	if (fprintf(f, "V %" PRIu32 " %" PRIu32 " %u %" PRId64 "\nE\n", s->cseq, s->remote_cseq,
+		    s->version, s->expires - now + wall) < 0)
+		return -EIO;
+	return 0;
+}
+
+int reg_persist_save(const struct reg_store *st, const struct reg_events *ev, const char *path,
+		     int64_t now, int64_t wall)
+{
+	const struct reg_sub *sub;
+	const struct reg_record *rec;
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 5);
+	FILE *f = NULL;
+	int rc = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp", 5);
+	f = fopen(tmp, "we");
+	if (!f) {
+		rc = -errno;
+		goto out;
+	}
+	if (fputs(PERSIST_MAGIC, f) < 0)
+		rc = -EIO;
+	for (rec = st->head; rc == 0 && rec; rec = rec->next)
+		if (rec->profile && rec->profile->xml)
+			rc = put_record(f, rec, now, wall);
+	for (sub = ev ? ev->head : NULL; rc == 0 && sub; sub = sub->next)
+		rc = put_sub(f, sub, now, wall);
+	if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		rc = -errno;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	f = NULL;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc == 0)
+		sync_dir(path);
+	else
+		unlink(tmp);
+out:
+	free(tmp);
+	return rc;
+}
+
+/* ---- loading ---- */
+
+/* One "X ...\n" line into buf (NUL-terminated, newline removed). */
+static int get_line(FILE *f, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)cap, f))
+		return -EBADMSG;
+	n = strlen(buf);
+	if (n == 0 || buf[n - 1] != '\n')
+		return -EBADMSG;
+	buf[n - 1] = '\0';
+	return 0;
+}
+
+/* *out NULL for "S -"; *len its length. */
+static int get_str(FILE *f, char **out, size_t *len)
+{
+	char line[64], *end;
+	unsigned long long n;
+	char *s;
+
+	*out = NULL;
+	if (len)
+		*len = 0;
+	if (get_line(f, line, sizeof line) < 0 || strncmp(line, "S ", 2) != 0)
+		return -EBADMSG;
+	if (strcmp(line + 2, "-") == 0)
+		return 0;
+	errno = 0;
+	n = strtoull(line + 2, &end, 10);
+	if (errno || *end || end == line + 2 || n > PERSIST_STR_MAX)
+		return -EBADMSG;
+	s = malloc(n + 1);
+	if (!s)
+		return -ENOMEM;
+	if (fread(s, 1, n, f) != n || fgetc(f) != '\n' || memchr(s, '\0', n)) {
+		free(s);
+		return -EBADMSG;
+	}
+	s[n] = '\0';
+	*out = s;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+static int get_contact(FILE *f, struct reg_contact *c, int64_t now, int64_t wall)
+{
+	char line[128];
+	unsigned q, ev;
+	int64_t exp_wall;
+	int rc;
+
+	if ((rc = get_str(f, &c->uri, NULL)) < 0 || (rc = get_str(f, &c->path, NULL)) < 0 ||
+	    (rc = get_str(f, &c->call_id, NULL)) < 0 || (rc = get_str(f, &c->received, NULL)) < 0 ||
+	    (rc = get_str(f, &c->instance, NULL)) < 0)
+		return rc;
+	if (!c->uri || get_line(f, line, sizeof line) < 0 ||
+	    sscanf(line, "C %" SCNu32 " %u %u %" SCNu32 " %" SCNd64, &c->reg_id, &q, &ev,
+		   &c->cseq, &exp_wall) != 5 || q > 1000 || ev > REG_EV_REFRESHED)
+		return -EBADMSG;
+	c->q = (uint16_t)q;
+	c->event = (uint8_t)ev;
+	c->expires = exp_wall - wall + now;
+	return 0;
+}
+
+/* Reads one record (after its "R" line). Live contacts only; a record
+ * left without any is freed here (*kept false). */
+static int get_record(FILE *f, struct reg_store *st, int64_t now, int64_t wall, bool *kept)
+{
+	struct reg_contact *cs = NULL;
+	struct reg_profile *prof = NULL;
+	char line[64], *impi = NULL, *xml = NULL, *end;
+	size_t xml_len, n = 0, live = 0, i;
+	unsigned long long want;
+	int rc;
+
+	*kept = false;
+	if ((rc = get_str(f, &impi, NULL)) < 0 || (rc = get_str(f, &xml, &xml_len)) < 0)
+		goto out;
+	rc = -EBADMSG;
+	if (!impi || !xml || get_line(f, line, sizeof line) < 0 || strncmp(line, "N ", 2) != 0)
+		goto out;
+	want = strtoull(line + 2, &end, 10);
+	if (*end || want > PERSIST_MAX_CONTACTS)
+		goto out;
+	n = (size_t)want;
+	cs = calloc(n ? n : 1, sizeof *cs);
+	if (!cs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct reg_contact c = { 0 };
+
+		rc = get_contact(f, &c, now, wall);
+		if (rc == 0 && c.expires > now)
+			cs[live++] = c;
+		else
+			reg_contact_clear(&c);
+		if (rc < 0)
+			goto out;
+	}
+	rc = -EBADMSG;
+	if (get_line(f, line, sizeof line) < 0 || strcmp(line, "E") != 0)
+		goto out;
+	rc = 0;
+	if (live == 0)
+		goto out;
+	rc = reg_profile_parse(xml, xml_len, &prof);
+	if (rc < 0)
+		goto out;
+	rc = reg_store_restore(st, impi, prof, cs, live);
+	if (rc == 0) {
+		impi = NULL;
+		prof = NULL;
+		cs = NULL;
+		live = 0;
+		*kept = true;
+	} else if (rc == -EEXIST) {
+		log_warn("state: impi %s listed twice, the later one dropped", impi);
+		rc = 0;
+	}
+out:
+	for (i = 0; i < live; i++)
+		reg_contact_clear(&cs[i]);
+	free(cs);
+	reg_profile_free(prof);
+	free(impi);
+	free(xml);
+	return rc;
+}
+
+/* Reads one subscription (after its "U" line); an expired one, or one
+ * the table refuses, is dropped. */
+static int get_sub(FILE *f, struct reg_events *ev, int64_t now, int64_t wall)
+{
+	struct reg_sub *s = calloc(1, sizeof *s);
+	char **v[9], line[128];
+	int64_t exp_wall;
+	size_t i;
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	v[0] = &s->call_id, v[1] = &s->impu, v[2] = &s->subscriber, v[3] = &s->local_tag;
+	v[4] = &s->local_uri, v[5] = &s->remote, v[6] = &s->target, v[7] = &s->routes;
+	v[8] = &s->next_hop;
+	for (i = 0, rc = 0; i < 9 && rc == 0; i++)
+		rc = get_str(f, v[i], NULL);
+	if (rc < 0)
+		goto out;
+	rc = -EBADMSG;
+	for (i = 0; i < 9; i++)
+		if (i != 7 && !*v[i])
+			goto out;
+	if (get_line(f, line, sizeof line) < 0 ||
+	    sscanf(line, "V %" SCNu32 " %" SCNu32 " %u %" SCNd64, &s->cseq, &s->remote_cseq,
+		   &s->version, &exp_wall) != 4 ||
+	    get_line(f, line, sizeof line) < 0 || strcmp(line, "E") != 0)
+		goto out;
+	rc = 0;
+	s->expires = exp_wall - wall + now;
+	s->cseq += REG_PERSIST_CSEQ_GAP;
+	if (ev && s->expires > now && reg_events_restore(ev, s) == 0)
+		s = NULL;
+out:
+	reg_sub_free(s);
+	return rc;
+}
+
+int reg_persist_load(struct reg_store *st, struct reg_events *ev, const char *path, int64_t now,
+		     int64_t wall, size_t *loaded, bool *damaged)
+{
+	char magic[sizeof PERSIST_MAGIC], line[8];
+	bool more = true, kept = false;
+	FILE *f = fopen(path, "re");
+	int rc = 0;
+
+	*loaded = 0;
+	*damaged = false;
+	if (!f)
+		return -errno;
+	if (!fgets(magic, sizeof magic, f) || strcmp(magic, PERSIST_MAGIC) != 0) {
+		log_warn("state %s: not a bindings file, ignored", path);
+		*damaged = true;
+		goto out;
+	}
+	while (more) {
+		kept = false;
+		if (!fgets(line, sizeof line, f)) {
+			more = false;
+			rc = feof(f) ? 0 : -EIO;
+		} else if (strcmp(line, "R\n") == 0) {
+			rc = get_record(f, st, now, wall, &kept);
+		} else if (strcmp(line, "U\n") == 0) {
+			rc = get_sub(f, ev, now, wall);
+		} else {
+			rc = -EBADMSG;
+		}
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc < 0) {
+			/* A torn or corrupt tail: keep what came before. */
+			log_warn("state %s: damaged after %zu record(s), the rest discarded", path,
+				 *loaded);
+			*damaged = true;
+			rc = 0;
+			break;
+		}
+		if (kept)
+			(*loaded)++;
+	}
+out:
+	fclose(f);
+	return rc;
+}

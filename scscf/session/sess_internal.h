@@ -1,0 +1,72 @@
+/*
+ * sess_internal: state shared by the session files (session.c: life cycle,
+ * dispatch and in-dialog; sess_orig.c / sess_term.c: the two cases;
+ * sess_isc.c: iFCs and application servers). Served users are looked up
+ * through the registrar's API (registrar.h, "for session control").
+ *
+ * A struct sess_job is one initial request being routed. It is answered
+ * either on its server transaction (irq) or, when it continues after an AS
+ * failure, on the proxy transaction that took that failure (tx). Every
+ * sess_job_* function that ends the job consumes irq/tx and req.
+ */
+#ifndef SCSCF_SESS_INTERNAL_H
+#define SCSCF_SESS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ims/sipproxy.h"
+#include "ifc/ifc.h"
+#include "registrar/reg_profile.h"
+#include "sess_odi.h"
+#include "sess_route.h"
+#include "session.h"
+
+struct session {
+	const struct scscf_session_config *cfg;
+	struct sipagent *sip;
+	struct registrar *reg;
+	struct sess_self self;
+	const char *realm;
+	const struct cfg_strv *domains;
+	char record_route[SESS_URI_MAX + 16];
+	struct sess_odi_table odi;
+};
+
+#define SESS_PRIORITY_START INT32_MIN
+
+struct sess_job {
+	struct session *s;
+	nta_incoming_t *irq;
+	struct sipproxy_tx *tx;
+	msg_t *req;                      /* our copy, routes to us popped */
+	enum ifc_session_case sc;
+	char served[SESS_URI_MAX];       /* canonical IMPU of the served user */
+	int after_priority;              /* iFCs up to this one done */
+	/* Terminating to an unregistered user: the profile a SAR
+	 * UNREGISTERED_USER brought, borrowed during its callback only. */
+	const struct reg_profile *unreg;
+};
+
+/* session.c */
+void sess_job_reply(struct sess_job *job, int status, const char *phrase);
+/* Sends job->req on; on failure the job is answered 500 and -errno
+ * returned (cb will then never be called). */
+int sess_job_forward(struct sess_job *job, const char *next_hop, sipproxy_response_fn cb,
+		     void *ctx);
+/* Route the job: next iFC, else the end of the case. */
+void sess_job_run(struct sess_job *job);
+int sess_set_request_uri(msg_t *req, const char *uri);
+int sess_prepend_route(msg_t *req, const char *value);
+
+/* sess_isc.c: 1 when sent to an AS (job consumed), 0 when no iFC is left. */
+int sess_isc_next(struct sess_job *job);
+/* A request back from an AS (top Route our ODI, already popped). */
+void sess_isc_resume(struct session *s, struct sess_job *job, const char *token);
+
+/* sess_orig.c / sess_term.c */
+void sess_orig_start(struct sess_job *job);   /* checks the asserted identity */
+void sess_orig_finish(struct sess_job *job);  /* after the originating iFCs */
+void sess_term_finish(struct sess_job *job);  /* after the terminating iFCs */
+
+#endif

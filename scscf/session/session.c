@@ -1,0 +1,258 @@
+/*
+ * session: life cycle, dispatch of requests to the cases, in-dialog
+ * routing and the job helpers (see session.h, sess_internal.h).
+ */
+#include "sess_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_alloc.h>
+
+#include "ims/log.h"
+#include "ims/sip.h"
+#include "registrar/reg_request.h"
+
+#define SESS_ALLOW "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, SUBSCRIBE, " \
+		   "NOTIFY, PUBLISH, INFO, REFER, UPDATE, PRACK"
+
+int session_create(const struct session_params *p, struct session **out)
+{
+	struct session *s = calloc(1, sizeof *s);
+	const char *hp = sipagent_hostport(p->sip);
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->cfg = p->cfg;
+	s->sip = p->sip;
+	s->reg = p->reg;
+	s->realm = p->realm;
+	s->domains = p->domains;
+	rc = sess_self_add(&s->self, hp);
+	if (rc == 0 && p->server_name)
+		rc = sess_self_add(&s->self, p->server_name);
+	if (rc == 0)
+		rc = sess_odi_init(&s->odi, (size_t)p->cfg->max_isc);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	snprintf(s->record_route, sizeof s->record_route, "<sip:%s;lr>", hp);
+	*out = s;
+	return 0;
+}
+
+void session_destroy(struct session *s)
+{
+	if (!s)
+		return;
+	sess_odi_free(&s->odi);
+	free(s);
+}
+
+void sess_job_reply(struct sess_job *job, int status, const char *phrase)
+{
+	const sip_t *sip = job->req ? sip_object(job->req) : NULL;
+
+	log_info("%s %s served=%s -> %d %s",
+		 sip && sip->sip_request ? sip->sip_request->rq_method_name : "request",
+		 sip && sip->sip_call_id ? sip->sip_call_id->i_id : "-",
+		 job->served[0] ? job->served : "-", status, phrase);
+	if (job->tx) {
+		sipproxy_reply(job->tx, status, phrase, NULL);
+	} else if (job->irq) {
+		nta_incoming_treply(job->irq, status, phrase, TAG_END());
+		nta_incoming_destroy(job->irq);
+	}
+	if (job->req)
+		msg_destroy(job->req);
+	job->req = NULL;
+	job->irq = NULL;
+	job->tx = NULL;
+}
+
+int sess_job_forward(struct sess_job *job, const char *next_hop, sipproxy_response_fn cb,
+		     void *ctx)
+{
+	msg_t *req = job->req;
+	int rc;
+
+	job->req = NULL;
+	if (job->tx)
+		rc = sipproxy_redirect(job->tx, req, next_hop, cb, ctx);
+	else
+		rc = sipproxy_forward(job->s->sip, job->irq, req, next_hop, cb, ctx, false, NULL);
+	if (rc < 0) {
+		log_warn("forwarding to %s failed: %s", next_hop ? next_hop : "Route", strerror(-rc));
+		sess_job_reply(job, 500, "Server Internal Error");
+		return rc;
+	}
+	job->irq = NULL;
+	job->tx = NULL;
+	return 0;
+}
+
+void sess_job_run(struct sess_job *job)
+{
+	if (sess_isc_next(job))
+		return;
+	if (job->sc == IFC_SC_ORIGINATING)
+		sess_orig_finish(job);
+	else
+		sess_term_finish(job);
+}
+
+int sess_set_request_uri(msg_t *req, const char *uri)
+{
+	sip_t *sip = sip_object(req);
+	sip_request_t *rq = sip_request_create(msg_home(req), sip->sip_request->rq_method,
+					       sip->sip_request->rq_method_name,
+					       URL_STRING_MAKE(uri), NULL);
+
+	if (!rq)
+		return -ENOMEM;
+	return msg_header_replace(req, (msg_pub_t *)sip, (msg_header_t *)sip->sip_request,
+				  (msg_header_t *)rq) < 0 ? -ENOMEM : 0;
+}
+
+/* value: one or more "<uri>" entries; they go above the existing Route. */
+int sess_prepend_route(msg_t *req, const char *value)
+{
+	sip_t *sip = sip_object(req);
+	sip_route_t *rt = sip_route_make(msg_home(req), value);
+
+	if (!rt)
+		return -EBADMSG;
+	/* msg_header_prepend puts a whole list first, keeping its order. */
+	return msg_header_prepend(req, (msg_pub_t *)sip, (msg_header_t **)&sip->sip_route,
+				  (msg_header_t *)rt) < 0 ? -ENOMEM : 0;
+}
+
+static void pop_route(msg_t *req)
+{
+	sip_t *sip = sip_object(req);
+
+	if (sip->sip_route)
+		msg_header_remove(req, (msg_pub_t *)sip, (msg_header_t *)sip->sip_route);
+}
+
+/* RFC 3261 16.4 / 16.11: in a dialog we only follow the Route set (our
+ * Record-Route entries come back as Route and are removed). */
+static int in_dialog(struct session *s, nta_incoming_t *irq, const sip_t *rsip)
+{
+	bool ack = rsip->sip_request->rq_method == sip_method_ack;
+	int status = 500, rc;
+	msg_t *req = sipproxy_request_copy(irq, &status);
+	sip_t *sip;
+
+	if (!req) {
+		if (ack)
+			nta_incoming_destroy(irq);
+		return ack ? 0 : status;
+	}
+	sip = sip_object(req);
+	while (sip->sip_route && sess_url_is_us(&s->self, sip->sip_route->r_url))
+		pop_route(req);
+	if (!sip->sip_route && sess_url_is_us(&s->self, sip->sip_request->rq_url)) {
+		msg_destroy(req);
+		log_info("in-dialog %s for us without a dialog here: %s",
+			 rsip->sip_request->rq_method_name, ack ? "dropped" : "481");
+		if (ack) {
+			nta_incoming_destroy(irq);
+			return 0;
+		}
+		return 481;
+	}
+	log_debug("in-dialog %s %s", rsip->sip_request->rq_method_name,
+		  rsip->sip_call_id ? rsip->sip_call_id->i_id : "-");
+	if (ack) {
+		rc = sipproxy_forward_stateless(s->sip, req, NULL);
+		if (rc < 0)
+			log_info("ACK not forwarded: %s", strerror(-rc));
+		nta_incoming_destroy(irq);
+		return 0;
+	}
+	if (sipproxy_forward(s->sip, irq, req, NULL, NULL, NULL, false, NULL) < 0)
+		return 500;
+	return 0;
+}
+
+static int add_record_route(struct session *s, msg_t *req)
+{
+	sip_t *sip = sip_object(req);
+	sip_record_route_t *rr = sip_record_route_make(msg_home(req), s->record_route);
+
+	if (!rr)
+		return -ENOMEM;
+	/* RFC 3261 16.6 step 4: ours on top, so in-dialog requests pass us. */
+	return msg_header_prepend(req, (msg_pub_t *)sip, (msg_header_t **)&sip->sip_record_route,
+				  (msg_header_t *)rr) < 0 ? -ENOMEM : 0;
+}
+
+/* Our own URI without a Route beyond: OPTIONS is answered, others 404. */
+static int for_us(nta_incoming_t *irq, const sip_t *sip)
+{
+	if (sip->sip_request->rq_method != sip_method_options)
+		return 404;
+	sipagent_reply_options(irq, SESS_ALLOW);
+	nta_incoming_destroy(irq);
+	return 0;
+}
+
+int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip)
+{
+	struct sess_job job = { .s = s, .irq = irq, .after_priority = SESS_PRIORITY_START };
+	char token[SESS_ODI_TOKEN_LEN + 1];
+	enum sess_kind kind;
+	char why[128];
+	int status = 500;
+
+	if (!sip_request_is_well_formed(sip, why, sizeof why)) {
+		log_info("malformed request: %s", why);
+		if (sip->sip_request && sip->sip_request->rq_method == sip_method_ack) {
+			nta_incoming_destroy(irq);
+			return 0;
+		}
+		return 400;
+	}
+	if (sip->sip_request->rq_method == sip_method_cancel)
+		return 481; /* no transaction of ours matched it (RFC 3261 16.10) */
+	kind = sess_classify(&s->self, sip, token, sizeof token);
+	if (kind == SESS_IN_DIALOG || sip->sip_request->rq_method == sip_method_ack)
+		return in_dialog(s, irq, sip);
+	if (kind == SESS_TERMINATING && !sip->sip_route &&
+	    sess_url_is_us(&s->self, sip->sip_request->rq_url))
+		return for_us(irq, sip);
+	job.req = sipproxy_request_copy(irq, &status);
+	if (!job.req)
+		return status;
+	if (kind != SESS_TERMINATING || (sip->sip_route &&
+					 sess_url_is_us(&s->self, sip->sip_route->r_url)))
+		pop_route(job.req);
+	if (kind == SESS_FROM_AS) {
+		sess_isc_resume(s, &job, token);
+		return 0;
+	}
+	if (add_record_route(s, job.req) < 0) {
+		msg_destroy(job.req);
+		return 500;
+	}
+	if (kind == SESS_ORIGINATING) {
+		sess_orig_start(&job);
+		return 0;
+	}
+	job.sc = IFC_SC_TERMINATING_REGISTERED;
+	if (reg_uri_canon(sip_object(job.req)->sip_request->rq_url, job.served,
+			  sizeof job.served) < 0) {
+		sess_job_reply(&job, 416, "Unsupported URI Scheme");
+		return 0;
+	}
+	sess_job_run(&job);
+	return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * session: S-CSCF session control for every request other than REGISTER
+ * (TS 24.229 5.4.3, TS 23.218 6, TS 29.228 Annex B/F):
+ *  - originating (top Route = our Service-Route "orig"): the asserted
+ *    identity must be registered here and not barred (else 403);
+ *    originating iFCs; then the callee: registered here -> terminating case
+ *    directly (route_local), our domain -> I-CSCF, tel URI -> number table
+ *    or breakout, else by the Request-URI;
+ *  - terminating (Request-URI a user of ours): terminating iFCs, then the
+ *    most recent contact of the user via its Path (480 when not registered);
+ *  - iFC -> ISC: Route <AS;lr>, <sip:odi-TOKEN@us;lr>; the request coming
+ *    back resumes after the matched priority; AS failure (408, 5xx, no
+ *    answer) follows DefaultHandling;
+ *  - in-dialog requests by their Route set (we Record-Route), ACK
+ *    statelessly; CANCEL passed on by sipproxy.
+ * Every request gets exactly one final response (ours or relayed).
+ * Ownership: borrows everything in params (must outlive the session).
+ * Thread rules: loop thread only.
+ */
+#ifndef SCSCF_SESSION_H
+#define SCSCF_SESSION_H
+
+#include <sofia-sip/nta.h>
+#include <sofia-sip/sip.h>
+
+#include "registrar/registrar.h"
+#include "scscf.h"
+
+struct session;
+
+struct session_params {
+	const struct scscf_session_config *cfg;
+	struct sipagent *sip;
+	struct registrar *reg;            /* bindings and profiles of served users */
+	const char *server_name;          /* our SIP URI (also "us") */
+	const char *realm;                /* home domain when domains is empty */
+	const struct cfg_strv *domains;   /* our domains, may be empty */
+};
+
+int session_create(const struct session_params *p, struct session **out);
+/* Pending AS round trips are forgotten (their transactions end in sipproxy). */
+void session_destroy(struct session *s);
+
+/* Any request but REGISTER, sipagent callback convention: 0 when answered
+ * or forwarded, else the SIP status for the agent to send. */
+int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip);
+
+#endif
