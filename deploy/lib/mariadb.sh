@@ -1,6 +1,8 @@
 #!/bin/bash
 # Private MariaDB (deploy/ims and the tests): one server per directory, on 127.0.0.1:PORT and
 # DIR/mysqld.sock, never touching the system instance (--no-defaults).
+# IMS_MARIADB_BIND overrides the listen address (deploy/ims --distributed runs
+# the server in its own network namespace on that namespace's address).
 #
 #   deploy/lib/mariadb.sh start DIR PORT   install, start, wait ready, create
 #                                         database ims_hss and user ims_hss
@@ -35,7 +37,7 @@ mdb_start() {
 		}
 	fi
 	mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
-		--port="$port" --bind-address=127.0.0.1 --pid-file="$dir/mysqld.pid" \
+		--port="$port" --bind-address="${IMS_MARIADB_BIND:-127.0.0.1}" --pid-file="$dir/mysqld.pid" \
 		"$(mdb_user_opt)" --log-error="$dir/error.log" --skip-log-bin \
 		--innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
 		--innodb-flush-log-at-trx-commit=2 --skip-name-resolve \

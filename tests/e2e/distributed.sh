@@ -1,0 +1,105 @@
+#!/bin/bash
+# e2e_distributed: `deploy/ims up --distributed --scscf 2`: every node in
+# its own network namespace on the bridge 10.77.0.0/24, SIPp on the host.
+#   alice registers via the P-CSCF's namespace address (10.77.0.30);
+#   demo-call: bob registers, alice calls him across the namespaces;
+#   e2e users e2e1..e2e4 register: the I-CSCF picks the S-CSCF (weights);
+#   the S-CSCF serving alice is killed (SIGKILL): e2e5, e2e6 and alice
+#   again still register, at the other one (I-CSCF failover), so both
+#   S-CSCFs have served registrations; an unprovisioned user is refused;
+#   `down` removes the processes, namespaces, veths and bridge.
+# Needs root and `ip netns` (skipped, 77, otherwise).
+#   distributed.sh BUILD_DIR SOURCE_DIR
+set -u
+BUILD=$1
+SRC=$2
+# shellcheck source=lib.sh
+. "$SRC/tests/e2e/lib.sh"
+[ "$(id -u)" -eq 0 ] || e2e_skip "needs root (network namespaces)"
+command -v ip >/dev/null && ip netns list >/dev/null 2>&1 || e2e_skip "ip netns does not work here"
+for ns in ims-db ims-hss ims-scscf1 ims-scscf2 ims-icscf ims-pcscf; do
+	[ -e "/run/netns/$ns" ] && e2e_skip "namespace $ns exists already (another deploy/ims --distributed?)"
+done
+ip link show ims-br0 >/dev/null 2>&1 && e2e_skip "bridge ims-br0 exists already"
+e2e_init distributed
+ims=$SRC/deploy/ims
+reg=$SRC/deploy/sipp/register
+pcscf=10.77.0.30
+
+t=$(date +%s)
+"$ims" up --distributed --scscf 2 >"$E2E_WORK/up.log" 2>&1 ||
+	{ cat "$E2E_WORK/up.log"; e2e_fail "deploy/ims up --distributed --scscf 2"; exit 1; }
+e2e_ok "deploy/ims up --distributed --scscf 2 ($(($(date +%s) - t)) s)"
+e2e_check "status: 5 daemons running" [ "$(e2e_running)" = 5 ]
+for f in hss scscf1 scscf2 icscf pcscf; do
+	e2e_check "config $f.yaml written and printed" grep -q "$IMS_STATE_DIR/etc/$f.yaml" "$E2E_WORK/up.log"
+done
+e2e_check "the P-CSCF listens in its namespace only" \
+	sh -c "ip netns exec ims-pcscf ss -Hlun 'sport = :4060' | grep -q '$pcscf:4060'"
+
+db() { # SQL: as the host (10.77.0.1) sees the database
+	mariadb --no-defaults -h10.77.0.2 -P"$IMS_DB_PORT" -uims_hss -pims_hss ims_hss -N -e "$1"
+}
+at() { db "SELECT scscf_name FROM impu WHERE identity = 'sip:$1@open-ims.test' AND reg_state = 1"; }
+
+e2e_check "alice registers via $pcscf" "$reg" --pcscf "$pcscf" --port 15060 alice
+export IMS_DB_HOST=10.77.0.2 IMS_DB_USER=ims_hss IMS_DB_PASSWORD=ims_hss IMS_DB_NAME=ims_hss
+for i in 1 2 3 4 5 6; do
+	"$BUILD/bin/ims-hssctl" subscriber add --impi "e2e$i@open-ims.test" \
+		--impu "sip:e2e$i@open-ims.test" --k 112233445566778899aabbccddeeff01 \
+		--op 2132435465768798a9bacbdcedfe0f1e --amf 8000 --auth aka >/dev/null ||
+		e2e_fail "provision e2e$i"
+done
+for i in 1 2 3 4; do
+	e2e_check "e2e$i registers" "$reg" --pcscf "$pcscf" --port $((15060 + i)) \
+		--scenario "$SRC/tests/e2e/user-register.xml" "e2e$i"
+done
+db "SELECT scscf_name, COUNT(*) FROM impu WHERE reg_state = 1 GROUP BY scscf_name"
+
+# A call across the namespaces (alice and bob may sit at different S-CSCFs:
+# then the originating one finds bob's through the I-CSCF, LIR).
+IMS_DEMO_DIR=$E2E_WORK/demo timeout 120 "$SRC/deploy/sipp/demo-call" --pcscf "$pcscf"
+case $? in
+0) e2e_ok "demo-call through the namespaces: alice called bob" ;;
+77) e2e_log "info: the S-CSCF answers 501 to INVITE; call not checked" ;;
+*) e2e_fail "demo-call through the namespaces (traces in $E2E_WORK/demo)" ;;
+esac
+
+victim=$(at alice)
+case "$victim" in
+sip:scscf.open-ims.test:6060) node=scscf1 other=sip:scscf2.open-ims.test:6060 ;;
+sip:scscf2.open-ims.test:6060) node=scscf2 other=sip:scscf.open-ims.test:6060 ;;
+*) node= ;;
+esac
+if [ -z "$node" ]; then
+	e2e_fail "alice is registered at an S-CSCF we know (got '$victim')"
+else
+	e2e_ok "alice is served by $node ($victim)"
+	kill -KILL "$(cat "$IMS_STATE_DIR/run/$node.pid")"
+	e2e_log "killed $node; waiting for the I-CSCF's keep-alive (2 s) to notice"
+	sleep 5
+	e2e_check "status: 4 daemons running" [ "$(e2e_running)" = 4 ]
+	for i in 5 6; do
+		e2e_check "e2e$i registers after the kill" "$reg" --pcscf "$pcscf" \
+			--port $((15060 + i)) --scenario "$SRC/tests/e2e/user-register.xml" "e2e$i"
+		e2e_check "e2e$i is served by the surviving S-CSCF" [ "$(at "e2e$i")" = "$other" ]
+	done
+	e2e_check "alice registers again after the kill" "$reg" --pcscf "$pcscf" --port 15060 alice
+	e2e_check "alice moved to the surviving S-CSCF" [ "$(at alice)" = "$other" ]
+	e2e_check "both S-CSCFs have served registrations" [ "$victim" != "$other" ]
+fi
+if "$reg" --pcscf "$pcscf" --port 15070 --scenario "$SRC/tests/e2e/user-register.xml" nobody 2>/dev/null; then
+	e2e_fail "an unprovisioned user must not register"
+else
+	e2e_ok "an unprovisioned user is refused"
+fi
+"$ims" status
+
+e2e_check "deploy/ims down" quiet "$ims" down
+e2e_check "no process runs with our state directory" no_process_with "$IMS_STATE_DIR"
+for ns in ims-db ims-hss ims-scscf1 ims-scscf2 ims-icscf ims-pcscf; do
+	e2e_check "namespace $ns removed" [ ! -e "/run/netns/$ns" ]
+done
+e2e_check "bridge ims-br0 removed" sh -c '! ip link show ims-br0 >/dev/null 2>&1'
+e2e_check "no ims-v-* veth left" sh -c '! ip -o link | grep -q " ims-v-"'
+e2e_finish
