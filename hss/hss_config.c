@@ -66,6 +66,15 @@ static const struct cfg_field cx_schema[] = {
 	{ .key = "admin_answer_timeout", .type = CFG_DURATION,
 	  .offset = offsetof(struct hss_cx_config, admin_answer_timeout), .def = "5s",
 	  .min = 100, .max = 60000, .help = "wait for an RTA/PPA" },
+	{ .key = "sqn_reserve", .type = CFG_INT,
+	  .offset = offsetof(struct hss_cx_config, sqn_reserve), .def = "64", .min = 1,
+	  .max = 4096, .help = "SQNs reserved by one database update (TS 33.102 C.3 gaps)" },
+	{ .key = "auth_cache_ttl", .type = CFG_DURATION,
+	  .offset = offsetof(struct hss_cx_config, auth_cache_ttl), .def = "5s",
+	  .min = 0, .max = 3600000, .help = "how long cached auth data (K, OPc...) is used" },
+	{ .key = "auth_cache_size", .type = CFG_INT,
+	  .offset = offsetof(struct hss_cx_config, auth_cache_size), .def = "16384", .min = 64,
+	  .max = 4194304, .help = "most private identities held in the auth cache" },
 	CFG_FIELD_END
 };
 

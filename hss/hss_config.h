@@ -45,6 +45,9 @@ struct hss_cx_config {
 	long long admin_batch;         /* rows taken per poll */
 	long long admin_max_attempts;  /* sends of one RTR/PPR before it fails */
 	long long admin_answer_timeout;/* ms to wait for an RTA/PPA */
+	long long sqn_reserve;         /* SQNs reserved per database update (C.3) */
+	long long auth_cache_ttl;      /* ms an IMPI's cached auth data stays fresh */
+	long long auth_cache_size;     /* most IMPIs in the auth cache */
 };
 
 struct hss_config {

@@ -23,6 +23,7 @@
 #include "store/store.h"
 
 struct msg;
+struct auth_cache;
 
 struct cx_server {
 	const struct hss_config *cfg;   /* borrowed; outlives the server */
@@ -30,6 +31,7 @@ struct cx_server {
 	pthread_mutex_t lock;           /* protects stores */
 	struct store **stores;          /* every thread's store, for closing */
 	size_t n_stores, cap_stores;
+	struct auth_cache *auth;        /* auth data + SQN ranges (auth_cache.h) */
 };
 
 int cx_server_start(struct cx_server *srv, const struct hss_config *cfg);

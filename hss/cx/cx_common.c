@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cx/auth_cache.h"
 #include "ims/diameter.h"
 #include "ims/log.h"
 
@@ -166,12 +167,19 @@ int cx_server_start(struct cx_server *srv, const struct hss_config *cfg)
 		{ CX_CMD_LIR, cx_lir },
 		{ CX_CMD_MAR, cx_mar },
 	};
-	int ret = 0;
+	struct auth_cache_config acc = {
+		.max = (size_t)cfg->cx.auth_cache_size,
+		.ttl_ms = (unsigned)cfg->cx.auth_cache_ttl,
+		.reserve = (unsigned)cfg->cx.sqn_reserve,
+		.ind_bits = (unsigned)cfg->cx.sqn_ind_bits,
+	};
+	int ret;
 
 	memset(srv, 0, sizeof *srv);
 	srv->cfg = cfg;
 	hss_config_store(&cfg->database, &srv->db);
 	pthread_mutex_init(&srv->lock, NULL);
+	ret = auth_cache_new(&acc, &srv->auth);
 	for (size_t i = 0; ret == 0 && i < sizeof cmds / sizeof cmds[0]; i++)
 		ret = dia_serve_direct(DIA_APP_CX, cmds[i].cmd, cmds[i].fn, srv);
 	if (ret != 0)
@@ -182,5 +190,7 @@ int cx_server_start(struct cx_server *srv, const struct hss_config *cfg)
 void cx_server_stop(struct cx_server *srv)
 {
 	stores_close(srv);
+	auth_cache_free(srv->auth);
+	srv->auth = NULL;
 	pthread_mutex_destroy(&srv->lock);
 }

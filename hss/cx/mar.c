@@ -12,13 +12,12 @@
 #include <openssl/crypto.h>
 
 #include "auth/milenage.h"
+#include "cx/auth_cache.h"
 #include "auth/sqn.h"
 #include "auth/vector.h"
 #include "ims/diameter.h"
 #include "ims/digest.h"
 #include "ims/log.h"
-
-#define MAR_CAS_TRIES 5
 
 struct mar_req {
 	char impi[STORE_IDENTITY_MAX];
@@ -101,37 +100,6 @@ static int mar_add_aka_item(struct msg *ans, unsigned idx, const struct auth_vec
 	return ret;
 }
 
-/* Reserve n SQNs with one compare-and-set (TS 33.102 C.3): *first is the
- * first new SQN. With sqn_ms (resync) the base comes from sqn_resync. */
-static int mar_sqn_reserve(struct store *st, const struct cx_server *srv, const char *impi,
-			   struct store_auth *a, const uint64_t *sqn_ms, unsigned n,
-			   uint64_t *first)
-{
-	struct sqn_policy pol = { (unsigned)srv->cfg->cx.sqn_ind_bits, SQN_DELTA_DEFAULT,
-				  SQN_LIMIT_L_DEFAULT };
-	int ret = -EAGAIN;
-
-	for (int tries = 0; ret == -EAGAIN && tries < MAR_CAS_TRIES; tries++) {
-		uint64_t cur = a->sqn, next = 0;
-
-		if (tries > 0 && (ret = store_auth_get(st, impi, a)) != 0)
-			break;
-		cur = a->sqn;
-		if (sqn_ms && (ret = sqn_resync(a->sqn, *sqn_ms, &pol, &cur, NULL)) != 0)
-			break;
-		for (unsigned i = 0; i < n; i++) {
-			ret = sqn_next_ind(cur, pol.ind_bits, &next);
-			if (ret != 0)
-				return ret;
-			if (i == 0)
-				*first = next;
-			cur = next;
-		}
-		ret = store_sqn_advance(st, impi, a->sqn, next);
-	}
-	return ret;
-}
-
 /* Digest-AKAv1-MD5 (TS 29.228 6.3.9-6.3.12). Returns the outcome; *err
  * -errno when the answer could not be built. */
 static struct cx_result mar_aka(struct cx_server *srv, struct store *st, const struct mar_req *rq,
@@ -165,7 +133,10 @@ static struct cx_result mar_aka(struct cx_server *srv, struct store *st, const s
 			goto out;
 		}
 	}
-	ret = mar_sqn_reserve(st, srv, rq->impi, a, rq->sip_authorization ? &sqn_ms : NULL, n, &sqn);
+	/* A durably reserved range (auth_cache.h, TS 33.102 C.3); a resync
+	 * drops the range and reserves from the new base. */
+	ret = auth_cache_take_sqn(srv->auth, st, rq->impi,
+				  rq->sip_authorization ? &sqn_ms : NULL, n, &sqn);
 	if (ret != 0) {
 		r = cx_result_of_store(ret == -ENOENT ? -EIO : ret, "MAR");
 		goto out;
@@ -246,11 +217,31 @@ static int mar_store_server(struct store *st, const struct mar_req *rq,
 	return store_reg_set(st, rq->impu, NULL, pu->reg_state, rq->server);
 }
 
+/* The identities check and the S-CSCF name of 6.3.1.1, skipped when the
+ * same IMPI/IMPU/server passed it within the cache TTL. */
+static int mar_check_impu(struct cx_server *srv, struct store *st, const struct mar_req *rq)
+{
+	struct store_impu pu;
+	int ret;
+
+	if (auth_cache_impu_fresh(srv->auth, rq->impi, rq->impu, rq->server))
+		return 0;
+	ret = store_impu_get(st, rq->impu, &pu);
+	if (ret == 0)
+		ret = store_impi_impu_check(st, rq->impi, rq->impu);
+	if (ret != 0)
+		return ret;
+	ret = mar_store_server(st, rq, &pu);
+	if (ret != 0)
+		return ret == -ENOENT ? -EIO : ret;
+	auth_cache_note_impu(srv->auth, rq->impi, rq->impu, rq->server);
+	return 0;
+}
+
 static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
 				struct msg *ans, struct mar_log *lg)
 {
 	struct store_auth a;
-	struct store_impu pu;
 	struct cx_result r;
 	struct store *st = cx_store(srv);
 	uint32_t scheme;
@@ -259,13 +250,13 @@ static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
 	memset(&a, 0, sizeof a);
 	if (!st)
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
-	ret = store_impu_get(st, rq->impu, &pu);
+	ret = auth_cache_get(srv->auth, st, rq->impi, &a);
 	if (ret == 0)
-		ret = store_impi_impu_check(st, rq->impi, rq->impu);
-	if (ret == 0)
-		ret = store_auth_get(st, rq->impi, &a);
-	if (ret != 0)
-		return cx_result_of_store(ret, "MAR");
+		ret = mar_check_impu(srv, st, rq);
+	if (ret != 0) {
+		r = cx_result_of_store(ret, "MAR");
+		goto out;
+	}
 	scheme = mar_scheme(rq->scheme, a.schemes);
 	if (scheme == 0) {
 		r = CX_EXP(DIA_EXP_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
@@ -273,11 +264,6 @@ static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
 	}
 	lg->scheme = scheme == STORE_AUTH_AKAV1_MD5 ? CX_AUTH_SCHEME_AKAV1_MD5
 						    : CX_AUTH_SCHEME_SIP_DIGEST;
-	ret = mar_store_server(st, rq, &pu);
-	if (ret != 0) {
-		r = cx_result_of_store(ret == -ENOENT ? -EIO : ret, "MAR");
-		goto out;
-	}
 	ret = dia_add_utf8(ans, DIA_AVP_USER_NAME, rq->impi);
 	if (ret == 0)
 		ret = dia_add_utf8(ans, CX_AVP_PUBLIC_IDENTITY, rq->impu);

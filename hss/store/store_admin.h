@@ -31,6 +31,21 @@ struct store_admin_subscriber {
 /* Creates the subscription if needed, the IMPI, one service profile named
  * after the IMPI and one implicit set holding the IMPUs in order. */
 int store_admin_subscriber_add(struct store *st, const struct store_admin_subscriber *sub);
+/* Bulk provisioning (store_admin_bulk.c, ims-hssctl subscriber import):
+ * subs[0..n) in ONE transaction with multi-row INSERTs, each as
+ * store_admin_subscriber_add would make it (own subscription, service
+ * profile and implicit set). Ids follow the current maxima, read FOR UPDATE
+ * so a concurrent importer waits. -EEXIST: an identity exists (msg has the
+ * server's text naming it); -EINVAL: more than STORE_ADMIN_IMPORT_IMPUS_MAX
+ * IMPUs or a bad SQN. Nothing of the batch stays on error. */
+#define STORE_ADMIN_IMPORT_IMPUS_MAX 8
+int store_admin_import(struct store *st, const struct store_admin_subscriber *subs, size_t n,
+		       char *msg, size_t msglen);
+/* Up to max IMPIs in identity order after `after` ("" or NULL: from the
+ * first). store_strv_free(out). */
+int store_admin_impi_list(struct store *st, const char *after, size_t max,
+			  struct store_strv *out);
+
 /* Deletes the IMPI, the IMPUs only it used, then an emptied subscription,
  * service profile and implicit sets. */
 int store_admin_subscriber_del(struct store *st, const char *impi);

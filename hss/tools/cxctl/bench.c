@@ -25,6 +25,7 @@ struct bench {
 	pthread_cond_t cond;
 	long inflight, done, ok;
 	double *lat_ms;           /* one per answered request */
+	FILE *dump;               /* --dump, or NULL */
 	struct bench_req *reqs;
 };
 
@@ -36,6 +37,29 @@ static double ms_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) * 1e3 + (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+static void dump_hex(FILE *f, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+}
+
+/* "RAND||AUTN XRES" of the first SIP-Auth-Data-Item (TS 29.229 6.3.13). */
+static void dump_vector(FILE *f, struct msg *ans)
+{
+	struct avp *item = dia_find(ans, CX_AVP_SIP_AUTH_DATA_ITEM);
+	const uint8_t *ra = NULL, *xres = NULL;
+	size_t nra = 0, nxres = 0;
+
+	if (!item || dia_find_octets(item, CX_AVP_SIP_AUTHENTICATE, &ra, &nra) != 0 ||
+	    dia_find_octets(item, CX_AVP_SIP_AUTHORIZATION, &xres, &nxres) != 0)
+		return;
+	dump_hex(f, ra, nra);
+	fputc(' ', f);
+	dump_hex(f, xres, nxres);
+	fputc('\n', f);
+	fflush(f);
+}
+
 static void on_answer(void *data, struct msg **ans)
 {
 	struct bench_req *r = data;
@@ -45,9 +69,11 @@ static void on_answer(void *data, struct msg **ans)
 	bool exp = false;
 	bool ok = dia_answer_result(*ans, &code, &exp) == 0 && !exp && code == DIA_SUCCESS;
 
+	pthread_mutex_lock(&b->lock);
+	if (ok && b->dump)
+		dump_vector(b->dump, *ans);
 	fd_msg_free(*ans);
 	*ans = NULL;
-	pthread_mutex_lock(&b->lock);
 	b->lat_ms[b->done++] = ms;
 	b->ok += ok;
 	b->inflight--;
@@ -113,6 +139,11 @@ int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, cons
 		return ret;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->cond, NULL);
+	if (o->dump && !(b->dump = fopen(o->dump, "w"))) {
+		fprintf(stderr, "ims-cxctl: %s: %s\n", o->dump, strerror(errno));
+		ret = -errno;
+		goto out;
+	}
 	b->lat_ms = calloc((size_t)o->repeat, sizeof *b->lat_ms);
 	b->reqs = calloc((size_t)o->repeat, sizeof *b->reqs);
 	if (!b->lat_ms || !b->reqs)
@@ -147,6 +178,8 @@ int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, cons
 		fprintf(stderr, "ims-cxctl: %s bench: %s after %ld sent, %ld answered\n", name,
 			strerror(-ret), sent, b->done);
 	}
+	if (b->dump)
+		fflush(b->dump);
 	pthread_mutex_unlock(&b->lock);
 	if (ret == 0 && b->ok != b->done)
 		ret = -EPROTO;
@@ -154,6 +187,8 @@ int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, cons
 	if (ret == -ETIMEDOUT || ret == -EIO)
 		return ret;
 out:
+	if (b->dump)
+		fclose(b->dump);
 	free(b->lat_ms);
 	free(b->reqs);
 	pthread_cond_destroy(&b->cond);

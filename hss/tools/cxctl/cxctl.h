@@ -3,7 +3,8 @@
  * HSS as a configured peer, sends one UAR, MAR, SAR or LIR built from the
  * command line and prints the answer, one "Path=value" line per AVP
  * (grouped AVPs as "Parent.Child=value"), after a first line
- * "result=base:NNNN" or "result=exp:NNNN". Binary octets print as hex.
+ * "result=base:NNNN" or "result=exp:NNNN" and "header=CODE/APP[ E]" (E: the
+ * error bit). Binary octets print as hex.
  * Exit status: 0 answer received (whatever its result), 1 failure, 2 usage.
  *
  * "serve" plays an S-CSCF for HSS-initiated requests: it connects, prints
@@ -13,7 +14,10 @@
  * they did not come within --timeout.
  * "--repeat N --concurrency C" (mar, sar) is a load generator: N requests,
  * at most C in flight, user names from a %d pattern; prints rate and
- * latency percentiles instead of answers.
+ * latency percentiles instead of answers; with --dump FILE (mar) every
+ * successful answer's first vector goes to FILE as "RAND||AUTN XRES" in hex,
+ * written as it arrives (so a test can collect the SQNs of a burst that an
+ * HSS crash cut short).
  */
 #ifndef CXCTL_H
 #define CXCTL_H
@@ -35,6 +39,9 @@ struct cxctl_opts {
 	long repeat;             /* > 0: load mode, this many requests */
 	long concurrency;        /* in flight at most (load mode) */
 	long users;              /* distinct users: %d in impi/impu = i % users */
+	long command_code;       /* > 0: send with this Command-Code (error paths) */
+	long app_id;             /* > 0: send with this Application-Id in the header */
+	const char *dump;        /* load mode, mar: "RAND||AUTN XRES" hex per 2001 */
 };
 
 /* Load mode: o->repeat requests of cmd, at most o->concurrency in flight;

@@ -24,8 +24,11 @@ static const char usage_text[] =
 "      --scheme S (mar; default Unknown) --items N (mar; 1)\n"
 "      --auth-hex HEX (mar: SIP-Authorization = RAND||AUTS)\n"
 "      --data-available (sar) --user-data-out FILE (write User-Data)\n"
+"      --command-code N / --app-id N: send the request built for the command\n"
+"      with this Command-Code / header Application-Id (base protocol error paths)\n"
 "Load (mar, sar): --repeat N --concurrency C (16) --users M (1): %d in --impi and\n"
 "      --impu becomes the request number modulo M; prints rate and latency\n"
+"      --dump FILE (mar): \"RAND||AUTN XRES\" hex of every 2001 answer\n"
 "Serve (play an S-CSCF): --answer-rtr CODE (2001) --answer-ppr CODE (2001)\n"
 "      --count N (1): exit 0 after N RTR/PPR, 1 if not within --timeout\n";
 
@@ -89,6 +92,41 @@ static int node_start(const struct node_opts *n, struct dia_config *dc)
 	return dia_start(dc, DIA_APP_CX);
 }
 
+/* --command-code / --app-id: the header says what the body does not
+ * (RFC 6733 7.1.3 3001 COMMAND_UNSUPPORTED, 7.1.3 3007 APPLICATION_UNSUPPORTED). */
+static int patch_header(struct msg *req, const struct cxctl_opts *o)
+{
+	struct msg_hdr *hdr = NULL;
+
+	if (o->command_code == 0 && o->app_id == 0)
+		return 0;
+	if (fd_msg_hdr(req, &hdr) != 0)
+		return -EINVAL;
+	if (o->command_code > 0)
+		hdr->msg_code = (command_code_t)o->command_code;
+	if (o->app_id > 0)
+		hdr->msg_appl = (application_id_t)o->app_id;
+	return 0;
+}
+
+/* Our dictionary must know a --command-code to parse its answer (the
+ * peer's 3001 comes back with that code and the E bit). */
+static int dict_add_command(uint32_t code)
+{
+	struct dict_cmd_data req = { code, "Test-Request", CMD_FLAG_REQUEST | CMD_FLAG_ERROR,
+				     CMD_FLAG_REQUEST };
+	struct dict_cmd_data ans = { code, "Test-Answer", CMD_FLAG_REQUEST, 0 };
+	struct dict_object *found = NULL;
+
+	if (fd_dict_search(fd_g_config->cnf_dict, DICT_COMMAND, CMD_BY_CODE_R, &code, &found,
+			   0) == 0 && found)
+		return 0;
+	if (fd_dict_new(fd_g_config->cnf_dict, DICT_COMMAND, &req, NULL, NULL) != 0 ||
+	    fd_dict_new(fd_g_config->cnf_dict, DICT_COMMAND, &ans, NULL, NULL) != 0)
+		return -EINVAL;
+	return 0;
+}
+
 static int cmd_of(const char *name, uint32_t *cmd)
 {
 	static const struct { const char *n; uint32_t c; } t[] = {
@@ -109,7 +147,7 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 {
 	enum { O_ID = 1000, O_REALM, O_HID, O_HADDR, O_HPORT, O_TIMEOUT, O_VERBOSE, O_IMPI,
 	       O_IMPU, O_SERVER, O_VISITED, O_NOVISITED, O_TYPE, O_SCHEME, O_ITEMS, O_AUTH,
-	       O_AVAIL, O_UDOUT, O_REPEAT, O_CONC, O_USERS, O_ARTR, O_APPR, O_COUNT };
+	       O_AVAIL, O_UDOUT, O_REPEAT, O_CONC, O_USERS, O_ARTR, O_APPR, O_COUNT, O_DUMP, O_CCODE, O_APPID };
 	static const struct option opts[] = {
 		{ "identity", 1, NULL, O_ID }, { "realm", 1, NULL, O_REALM },
 		{ "hss-identity", 1, NULL, O_HID }, { "hss-address", 1, NULL, O_HADDR },
@@ -123,6 +161,8 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 		{ "repeat", 1, NULL, O_REPEAT }, { "concurrency", 1, NULL, O_CONC },
 		{ "users", 1, NULL, O_USERS }, { "answer-rtr", 1, NULL, O_ARTR },
 		{ "answer-ppr", 1, NULL, O_APPR }, { "count", 1, NULL, O_COUNT },
+		{ "dump", 1, NULL, O_DUMP }, { "command-code", 1, NULL, O_CCODE },
+		{ "app-id", 1, NULL, O_APPID },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *cmdname = NULL;
@@ -154,6 +194,9 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 		case O_ARTR: so->answer_rtr = strtol(optarg, NULL, 10); break;
 		case O_APPR: so->answer_ppr = strtol(optarg, NULL, 10); break;
 		case O_COUNT: so->count = strtol(optarg, NULL, 10); break;
+		case O_DUMP: o->dump = optarg; break;
+		case O_CCODE: o->command_code = strtol(optarg, NULL, 0); break;
+		case O_APPID: o->app_id = strtol(optarg, NULL, 0); break;
 		default: return -EINVAL;
 		}
 	}
@@ -165,7 +208,8 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 	    o->repeat < 0 || o->repeat > 10000000 || o->concurrency < 1 ||
 	    o->concurrency > 100000 || o->users < 1 || so->count < 1 ||
 	    so->answer_rtr < 1000 || so->answer_rtr > 5999 || so->answer_ppr < 1000 ||
-	    so->answer_ppr > 5999)
+	    so->answer_ppr > 5999 || o->command_code < 0 || o->command_code > 0xffffff ||
+	    o->app_id < 0 || o->app_id > 0xffffffffL)
 		return -EINVAL;
 	return 0;
 }
@@ -225,6 +269,10 @@ int main(int argc, char **argv)
 	ret = dia_new_request(DIA_APP_CX, cmd, n.realm, n.hss_identity, &req);
 	if (ret == 0)
 		ret = cxctl_build(cmd, &o, req);
+	if (ret == 0 && o.command_code > 0)
+		ret = dict_add_command((uint32_t)o.command_code);
+	if (ret == 0)
+		ret = patch_header(req, &o);
 	if (ret == 0)
 		ret = fd_msg_send(&req, on_answer, &g_wait) ? -EIO : 0;
 	if (ret != 0) {

@@ -115,6 +115,17 @@ void cxctl_print_avps(FILE *out, struct msg *msg, const char *user_data_out)
 	}
 }
 
+/* "header=CODE/APP" and the E bit (RFC 6733 3: set on protocol errors). */
+static void print_header(FILE *out, struct msg *ans)
+{
+	struct msg_hdr *h = NULL;
+
+	if (fd_msg_hdr(ans, &h) != 0)
+		return;
+	fprintf(out, "header=%u/%u%s\n", (unsigned)h->msg_code, (unsigned)h->msg_appl,
+		(h->msg_flags & CMD_FLAG_ERROR) ? " E" : "");
+}
+
 void cxctl_print(FILE *out, struct msg *ans, const char *user_data_out)
 {
 	uint32_t code = 0;
@@ -124,5 +135,6 @@ void cxctl_print(FILE *out, struct msg *ans, const char *user_data_out)
 		fprintf(out, "result=%s:%u\n", exp ? "exp" : "base", code);
 	else
 		fprintf(out, "result=none\n");
+	print_header(out, ans);
 	cxctl_print_avps(out, ans, user_data_out);
 }

@@ -249,11 +249,17 @@ static int sub_del(struct hssctl *h, int argc, char **argv)
 
 int hssctl_cmd_subscriber(struct hssctl *h, int argc, char **argv)
 {
+	int rc;
+
 	if (strcmp(argv[0], "add") == 0)
 		return sub_add(h, argc, argv);
 	if (strcmp(argv[0], "show") == 0)
 		return sub_show(h, argc, argv);
 	if (strcmp(argv[0], "del") == 0)
 		return sub_del(h, argc, argv);
-	return hssctl_usage_error(h, "unknown subcommand (add, show, del)");
+	rc = hssctl_cmd_subscriber_bulk(h, argc, argv);  /* import, list */
+	if (rc >= 0)
+		return rc;
+	return hssctl_usage_error(h, "unknown subcommand (add, show, del, list, import, "
+				     "deregister, push-profile)");
 }

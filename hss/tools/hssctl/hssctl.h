@@ -63,6 +63,11 @@ int hssctl_u32_list(const char *s, uint32_t **out, size_t *n);
 
 int hssctl_cmd_db(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_subscriber(struct hssctl *h, int argc, char **argv);
+/* subscriber import|list (cmd_import.c); -1 for another verb. */
+int hssctl_cmd_subscriber_bulk(struct hssctl *h, int argc, char **argv);
+/* sqn show|set, deregister IMPU (cmd_sqn.c). */
+int hssctl_cmd_sqn(struct hssctl *h, int argc, char **argv);
+int hssctl_cmd_deregister_impu(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_impu(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_ifc(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_caps(struct hssctl *h, int argc, char **argv);

@@ -25,6 +25,16 @@ static const char usage_text[] =
 "                 the IMPUs form one implicit registration set, the first is the default\n"
 "  subscriber show IMPI            identities and auth data (secrets shown as set/not set)\n"
 "  subscriber del IMPI             delete the IMPI and the IMPUs only it uses\n"
+"  subscriber list [--after IMPI] [--limit N]   IMPIs in order, one a line\n"
+"  subscriber import FILE.csv      bulk add; CSV columns impi,impu[;impu...],k,op,amf,sqn,password\n"
+"                                  (header line \"impi,impus,k,opc,...\" makes column 4 OPc;\n"
+"                                  whole file checked first; one transaction per 1000 lines)\n"
+"  subscriber deregister IMPI [--impu URI] [--reason R] [--reason-info T] [--wait S]\n"
+"                                  queue an RTR to the serving S-CSCF (through ims-hss)\n"
+"  deregister IMPU [--reason R] [--wait S]   the same for the IMPI of IMPU\n"
+"  subscriber push-profile URI | impu bar|unbar URI [--wait S]   queue a PPR\n"
+"  sqn show IMPI                   the stored (highest reserved) SQN with SEQ/IND\n"
+"  sqn set IMPI N                  set it (ims-hss sees it within cx.auth_cache_ttl)\n"
 "  impu add --impi NAI --impu URI [--implicit-with URI] [--barred] [--no-register]\n"
 "           [--type public|psi|wildcard-psi --regex REGEX]\n"
 "                                  new IMPU, or share an existing one with another IMPI\n"
@@ -60,6 +70,8 @@ static const struct command commands[] = {
 	{ "scscf-caps", hssctl_cmd_caps },
 	{ "visited-network", hssctl_cmd_visited },
 	{ "as", hssctl_cmd_as }, /* cmd_as.c: Sh application servers */
+	{ "sqn", hssctl_cmd_sqn },
+	{ "deregister", hssctl_cmd_deregister_impu },
 };
 
 int main(int argc, char **argv)

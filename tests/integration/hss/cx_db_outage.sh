@@ -20,7 +20,10 @@ hss_db_start
 hssctl subscriber add --impi "$ALICE" --impu "$ALICE_SIP" \
 	--k 465b5ce8b199b49faa5f0a2ee238a6bc --op cdc202d5123e20f62b6d676ac72cb318 \
 	--auth aka >/dev/null || die "provisioning alice failed"
-hss_write_config
+# auth_cache_ttl 0: every MAR reads the database, so the outage is seen at
+# once (with a TTL, cached IMPIs keep getting vectors from their reserved
+# SQN range until it runs out: see hss/cx/auth_cache.h).
+hss_write_config "  auth_cache_ttl: 0s"
 hss_start
 ok "ims-hss ready (pid $HSS_PID)"
 
