@@ -8,7 +8,10 @@
  * Life cycle (ims-hss, on the main thread):
  *   dia_start(cfg, DIA_APP_CX | DIA_APP_SH);
  *   sh_start(&sh_cfg);          registers UDR/PUR/SNR handlers, starts the
- *                               notifier thread (PNRs, retries);
+ *                               notifier thread (PNRs, retries; polls the
+ *                               change log every second for iFC and DSAI
+ *                               changes made with ims-hssctl, table
+ *                               sh_change of 0004_sh_dsai.sql);
  *   ...
  *   sh_stop();                  BEFORE dia_stop() (the notifier sends
  *                               PNRs while it runs): requests still

@@ -134,8 +134,9 @@ static int msisdns(struct store *st, const struct store_impu *pu, struct idlist 
 struct build {
 	struct sh_data d;
 	struct idlist ids, nums;
-	struct sh_data_repo repo;
-	char *repo_data;
+	struct sh_data_repo repo[SH_MAX_TEXTS], alias_repo[SH_MAX_TEXTS];
+	char *repo_data[SH_MAX_TEXTS], *alias_data[SH_MAX_TEXTS];
+	struct store_sh_dsai *dsai;
 	struct store_service_profile *sp;
 	const struct store_ifc **ifcs;
 	struct store_sh_charging charging;
@@ -164,30 +165,114 @@ static int build_ifcs(struct store *st, const struct sh_query *q, struct build *
 	return 0;
 }
 
+/* RepositoryData of every requested Service-Indication that is stored
+ * (TS 29.328 7.6.1); a deletion being notified is reported without data. */
+static int build_repo(struct store *st, const struct sh_query *q, struct build *b)
+{
+	for (size_t i = 0; i < q->n_sis && i < SH_MAX_TEXTS; i++) {
+		struct sh_data_repo *r = &b->repo[b->d.n_repo];
+		size_t len;
+		int ret = store_sh_repo_get(st, q->pu->identity, q->sis[i], &r->seq,
+					    &b->repo_data[b->d.n_repo], &len);
+		if (ret == -ENOENT && q->gone && strcmp(q->gone->si, q->sis[i]) == 0) {
+			*r = *q->gone;
+			b->d.n_repo++;
+			continue;
+		}
+		if (ret == -ENOENT)   /* nothing stored: not in the Sh-Data */
+			continue;
+		if (ret != 0)
+			return ret;
+		r->si = q->sis[i];
+		r->service_data = b->repo_data[b->d.n_repo];
+		b->d.n_repo++;
+	}
+	b->d.repo = b->repo;
+	return 0;
+}
+
+/* AliasesRepositoryData (TS 29.328 7.6.x, Data-Reference 20): the
+ * repository data of the alias group, i.e. of any IMPU of pu's implicit
+ * set sharing its service profile (TS 23.228 4.3.3.5); pu's own first,
+ * then the first alias that has the Service-Indication. */
+static int build_alias_repo(struct store *st, const struct sh_query *q, struct build *b)
+{
+	struct idlist aliases = { 0 };
+	int ret = idlist_add(&aliases, q->pu->identity);
+
+	if (ret == 0)
+		ret = implicit_identities(st, q->pu, true, &aliases);
+	for (size_t i = 0; ret == 0 && i < q->n_sis && i < SH_MAX_TEXTS; i++) {
+		for (size_t j = 0; j < aliases.n; j++) {
+			struct sh_data_repo *r = &b->alias_repo[b->d.n_alias_repo];
+			size_t len;
+			ret = store_sh_repo_get(st, aliases.v[j], q->sis[i], &r->seq,
+						&b->alias_data[b->d.n_alias_repo], &len);
+			if (ret == -ENOENT) {
+				ret = 0;
+				continue;
+			}
+			if (ret == 0) {
+				r->si = q->sis[i];
+				r->service_data = b->alias_data[b->d.n_alias_repo];
+				b->d.n_alias_repo++;
+			}
+			break;
+		}
+	}
+	b->d.alias_repo = b->alias_repo;
+	idlist_free(&aliases);
+	return ret;
+}
+
+/* DSAI (TS 29.328 7.6.9): the requested tags of the AS, every tag when none
+ * was named. 2 (5108 DSAI_NOT_AVAILABLE) when a tag is not configured for
+ * this IMPU and AS, or the AS has none. */
+static int build_dsai(struct store *st, const struct sh_query *q, struct build *b)
+{
+	size_t n = 0, keep = 0;
+	int ret = store_sh_dsai_list(st, q->pu->identity, q->as_id, &b->dsai, &n);
+
+	if (ret != 0)
+		return ret;
+	if (n == 0)
+		return 2;
+	if (q->n_dsai_tags == 0) {
+		keep = n;
+	} else {
+		for (size_t i = 0; i < q->n_dsai_tags; i++) {
+			size_t j = 0;
+			while (j < n && strcmp(b->dsai[j].tag, q->dsai_tags[i]) != 0)
+				j++;
+			if (j == n)
+				return 2;
+		}
+		for (size_t j = 0; j < n; j++) {   /* keep the requested, in order */
+			for (size_t i = 0; i < q->n_dsai_tags; i++) {
+				if (strcmp(b->dsai[j].tag, q->dsai_tags[i]) == 0) {
+					b->dsai[keep++] = b->dsai[j];
+					break;
+				}
+			}
+		}
+	}
+	b->d.dsai = b->dsai;
+	b->d.n_dsai = keep;
+	return 0;
+}
+
 /* Fill b->d for one Data-Reference; 1 = data not available (4100),
  * 2 = DSAI, 0 or -errno. */
 static int collect(struct store *st, const struct sh_query *q, uint32_t dref, struct build *b)
 {
-	size_t len;
 	bool active;
 	int ret = 0;
 
 	switch (dref) {
 	case SH_DREF_REPOSITORY_DATA:
-		ret = store_sh_repo_get(st, q->pu->identity, q->si, &b->repo.seq, &b->repo_data, &len);
-		if (ret == -ENOENT && q->gone) {  /* deleted: SI and sequence only */
-			b->repo = *q->gone;
-			b->d.repo = &b->repo;
-			b->d.n_repo = 1;
-			return 0;
-		}
-		if (ret == -ENOENT)   /* nothing stored: an Sh-Data without it */
-			return 0;
-		b->repo.si = q->si;
-		b->repo.service_data = b->repo_data;
-		b->d.repo = &b->repo;
-		b->d.n_repo = ret == 0 ? 1 : 0;
-		return ret;
+		return build_repo(st, q, b);
+	case SH_DREF_ALIASES_REPOSITORY_DATA:
+		return build_alias_repo(st, q, b);
 	case SH_DREF_IMS_PUBLIC_IDENTITY:
 		ret = public_identities(st, q, &b->ids);
 		b->d.impus = (const char *const *)b->ids.v;
@@ -219,44 +304,58 @@ static int collect(struct store *st, const struct sh_query *q, uint32_t dref, st
 		b->d.psi_activation = active ? 1 : 0;
 		return ret;
 	case SH_DREF_DSAI:
-		return 2;
+		return build_dsai(st, q, b);
 	default:  /* CS/PS domain data: no MSC/SGSN/MME behind this HSS */
 		return 1;
 	}
 }
 
-struct sh_result sh_build(struct store *st, const struct sh_query *q, char **xml, size_t *len)
+/* The document for q into b (zeroed but for the "absent" markers). */
+static struct sh_result build_doc(struct store *st, const struct sh_query *q, struct build *b,
+				  char **xml, size_t *len)
 {
-	struct build b = { .d = { .ims_user_state = -1, .psi_activation = -1 } };
 	struct sh_result res = SH_OK;
 	int ret = 0;
 
 	for (uint32_t i = 0; ret == 0 && i < 64; i++) {
 		if (q->drefs & (UINT64_C(1) << i))
-			ret = collect(st, q, i, &b);
+			ret = collect(st, q, i, b);
 	}
-	*xml = NULL;
-	*len = 0;
-	if (ret == 1) {
-		res = SH_EXP(SH_EXP_USER_DATA_NOT_AVAILABLE);
-		goto out;
-	}
-	if (ret == 2) {
-		res = SH_EXP(SH_EXP_DSAI_NOT_AVAILABLE);
-		goto out;
-	}
+	if (ret == 1)
+		return SH_EXP(SH_EXP_USER_DATA_NOT_AVAILABLE);
+	if (ret == 2)
+		return SH_EXP(SH_EXP_DSAI_NOT_AVAILABLE);
 	if (ret == 0)
-		ret = sh_data_write(&b.d, xml, len);
+		ret = sh_data_write(&b->d, xml, len);
 	if (ret != 0) {
 		log_err("Sh: cannot build User-Data for %s: %s", q->pu->identity,
 			strerror(-ret));
 		res = SH_BASE(DIA_UNABLE_TO_COMPLY);
 	}
-out:
-	idlist_free(&b.ids);
-	idlist_free(&b.nums);
-	free(b.repo_data);
-	free(b.ifcs);
-	store_service_profile_free(b.sp);
+	return res;
+}
+
+struct sh_result sh_build(struct store *st, const struct sh_query *q, char **xml, size_t *len)
+{
+	struct build *b = calloc(1, sizeof(*b));   /* ~10 KB: off the stack */
+	struct sh_result res;
+
+	*xml = NULL;
+	*len = 0;
+	if (!b)
+		return SH_BASE(DIA_UNABLE_TO_COMPLY);
+	b->d.ims_user_state = -1;
+	b->d.psi_activation = -1;
+	res = build_doc(st, q, b, xml, len);
+	idlist_free(&b->ids);
+	idlist_free(&b->nums);
+	for (size_t i = 0; i < SH_MAX_TEXTS; i++) {
+		free(b->repo_data[i]);
+		free(b->alias_data[i]);
+	}
+	free(b->dsai);
+	free(b->ifcs);
+	store_service_profile_free(b->sp);
+	free(b);
 	return res;
 }

@@ -4,8 +4,9 @@
  * (every value escaped); read with libxml2 without network access and
  * without entity expansion (never XML_PARSE_NOENT).
  * Element order of tSh-Data: PublicIdentifiers, RepositoryData*,
- * Sh-IMS-Data; of tShIMSData: S-CSCFName, IFCs, IMSUserState,
- * ChargingInformation, Extension{PSIActivation}.
+ * Sh-IMS-Data, Extension{AliasesRepositoryData*}; of tShIMSData:
+ * S-CSCFName, IFCs, IMSUserState, ChargingInformation,
+ * Extension{PSIActivation, Extension{DSAI*{DSAI-Tag, DSAI-Value}}}.
  */
 #include "sh/sh_internal.h"
 
@@ -117,9 +118,36 @@ static int write_ims_data(xmlTextWriterPtr w, const struct sh_data *d)
 		W(elem_int(w, "IMSUserState", d->ims_user_state));
 	if (d->charging && (ret = write_charging(w, d->charging)) != 0)
 		return ret;
-	if (d->psi_activation >= 0) {
+	if (d->psi_activation >= 0 || d->n_dsai) {
 		W(xmlTextWriterStartElement(w, BAD_CAST "Extension"));
-		W(elem_int(w, "PSIActivation", d->psi_activation));
+		if (d->psi_activation >= 0)
+			W(elem_int(w, "PSIActivation", d->psi_activation));
+		if (d->n_dsai) {   /* tSh-IMS-Data-Extension2 */
+			W(xmlTextWriterStartElement(w, BAD_CAST "Extension"));
+			for (size_t i = 0; i < d->n_dsai; i++) {
+				W(xmlTextWriterStartElement(w, BAD_CAST "DSAI"));
+				W(elem(w, "DSAI-Tag", d->dsai[i].tag));
+				W(elem_int(w, "DSAI-Value", d->dsai[i].value));
+				W(xmlTextWriterEndElement(w));
+			}
+			W(xmlTextWriterEndElement(w));
+		}
+		W(xmlTextWriterEndElement(w));
+	}
+	return xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
+}
+
+/* tTransparentData: RepositoryData and AliasesRepositoryData. */
+static int write_repo(xmlTextWriterPtr w, const char *name, const struct sh_data_repo *r)
+{
+	W(xmlTextWriterStartElement(w, BAD_CAST name));
+	W(elem(w, "ServiceIndication", r->si));
+	W(elem_int(w, "SequenceNumber", r->seq));
+	if (r->service_data) {
+		/* Stored content was parsed and re-serialised by libxml2
+		 * (sh_data_read), so it is well-formed XML. */
+		W(xmlTextWriterStartElement(w, BAD_CAST "ServiceData"));
+		W(xmlTextWriterWriteRaw(w, BAD_CAST r->service_data));
 		W(xmlTextWriterEndElement(w));
 	}
 	return xmlTextWriterEndElement(w) < 0 ? -EIO : 0;
@@ -140,22 +168,21 @@ static int write_doc(xmlTextWriterPtr w, const struct sh_data *d)
 		W(xmlTextWriterEndElement(w));
 	}
 	for (size_t i = 0; i < d->n_repo; i++) {
-		W(xmlTextWriterStartElement(w, BAD_CAST "RepositoryData"));
-		W(elem(w, "ServiceIndication", d->repo[i].si));
-		W(elem_int(w, "SequenceNumber", d->repo[i].seq));
-		if (d->repo[i].service_data) {
-			/* Stored content was parsed and re-serialised by libxml2
-			 * (sh_data_read), so it is well-formed XML. */
-			W(xmlTextWriterStartElement(w, BAD_CAST "ServiceData"));
-			W(xmlTextWriterWriteRaw(w, BAD_CAST d->repo[i].service_data));
-			W(xmlTextWriterEndElement(w));
-		}
-		W(xmlTextWriterEndElement(w));
+		if ((ret = write_repo(w, "RepositoryData", &d->repo[i])) != 0)
+			return ret;
 	}
 	if (d->scscf_name || d->has_ifcs || d->ims_user_state >= 0 || d->charging ||
-	    d->psi_activation >= 0) {
+	    d->psi_activation >= 0 || d->n_dsai) {
 		if ((ret = write_ims_data(w, d)) != 0)
 			return ret;
+	}
+	if (d->n_alias_repo) {   /* tSh-Data-Extension */
+		W(xmlTextWriterStartElement(w, BAD_CAST "Extension"));
+		for (size_t i = 0; i < d->n_alias_repo; i++) {
+			if ((ret = write_repo(w, "AliasesRepositoryData", &d->alias_repo[i])) != 0)
+				return ret;
+		}
+		W(xmlTextWriterEndElement(w));
 	}
 	W(xmlTextWriterEndElement(w));
 	return xmlTextWriterEndDocument(w) < 0 ? -EIO : 0;
@@ -279,6 +306,25 @@ static int read_repo(xmlDocPtr doc, xmlNodePtr rd, struct sh_data_in *out)
 	return service_data_of(doc, sd, &out->service_data, &out->service_len);
 }
 
+/* Sh-IMS-Data/Extension/Extension/DSAI* (a PUR of DSAI). */
+static int read_dsai(xmlNodePtr ext2, struct sh_data_in *out)
+{
+	for (xmlNodePtr n = ext2 ? ext2->children : NULL; n; n = n->next) {
+		unsigned long v;
+		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "DSAI") != 0)
+			continue;
+		if (out->n_dsai == SH_MAX_TEXTS)
+			return -EINVAL;
+		struct sh_data_dsai *d = &out->dsai[out->n_dsai];
+		if (text_of(child(n, "DSAI-Tag"), d->tag, sizeof d->tag) != 0 ||
+		    uint_of(child(n, "DSAI-Value"), 1, &v) != 0)
+			return -EINVAL;
+		d->value = (int)v;
+		out->n_dsai++;
+	}
+	return 0;
+}
+
 static void silent(void *ctx, const char *msg, ...)
 {
 	(void)ctx;
@@ -304,8 +350,15 @@ int sh_data_read(const char *xml, size_t len, struct sh_data_in *out)
 	if (!root || xmlStrcmp(root->name, BAD_CAST "Sh-Data") != 0)
 		goto out;
 	ret = 0;
-	if ((n = child(root, "RepositoryData")))
+	if ((n = child(root, "RepositoryData"))) {
 		ret = read_repo(doc, n, out);
+	} else if ((n = child(child(root, "Extension"), "AliasesRepositoryData"))) {
+		ret = read_repo(doc, n, out);
+		out->repo_alias = true;
+	}
+	if (ret == 0)
+		ret = read_dsai(child(child(child(root, "Sh-IMS-Data"), "Extension"), "Extension"),
+				out);
 	n = child(child(child(root, "Sh-IMS-Data"), "Extension"), "PSIActivation");
 	if (ret == 0 && n) {
 		unsigned long v = 0;

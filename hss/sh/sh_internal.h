@@ -27,6 +27,12 @@ struct sh_result {
 #define SH_EXP(c) ((struct sh_result){ (c), true })
 #define SH_OK SH_BASE(2001)
 
+/* Data-Reference 20 (TS 29.329 6.3.4 up to Rel-11; "Reserved" in ims/sh.h). */
+#define SH_DREF_ALIASES_REPOSITORY_DATA 20u
+
+/* Service-Indications / DSAI-Tags accepted in one request. */
+#define SH_MAX_TEXTS 16
+
 /* TS 29.329 6.2 / TS 29.230: the Sh experimental result codes we send. */
 enum {
 	SH_EXP_USER_DATA_NOT_AVAILABLE = 4100,
@@ -64,6 +70,10 @@ int sh_result_set(struct msg *ans, struct sh_result r, uint32_t failed_avp);
 /* Copy a UTF8String/OctetString AVP holding text (no NUL) into buf.
  * 0, -ENOENT absent, -EINVAL empty/too long/NUL. */
 int sh_get_text(void *parent, uint32_t code, char *buf, size_t len);
+/* Every AVP code directly in parent, as text (rules of sh_get_text), into
+ * v[0..*n). 0 (*n may be 0), -EINVAL bad value or more than max. */
+int sh_get_texts(void *parent, uint32_t code, char (*v)[STORE_SH_SI_MAX], size_t max,
+		 size_t *n);
 /* TBCD MSISDN (TS 29.329 6.3.2) -> "tel:+digits". 0 or -EINVAL. */
 int sh_msisdn_to_tel(const uint8_t *p, size_t n, char *buf, size_t len);
 /* Outcome for a store error (logged): -ENOENT 5001, else 5012. */
@@ -89,6 +99,8 @@ struct sh_data {
 	const char *const *impus;  size_t n_impus;   /* PublicIdentifiers */
 	const char *const *msisdns; size_t n_msisdns;
 	const struct sh_data_repo *repo; size_t n_repo;
+	const struct sh_data_repo *alias_repo; size_t n_alias_repo; /* Extension/AliasesRepositoryData */
+	const struct store_sh_dsai *dsai; size_t n_dsai; /* Sh-IMS-Data/Extension/Extension/DSAI */
 	const char *scscf_name;        /* Sh-IMS-Data/S-CSCFName, NULL = absent */
 	const struct store_ifc *const *ifcs; size_t n_ifcs; bool has_ifcs;
 	int ims_user_state;            /* 0..3, -1 = absent */
@@ -99,13 +111,21 @@ struct sh_data {
  * malloc'd and NUL terminated, free() it. 0 or -errno. */
 int sh_data_write(const struct sh_data *d, char **xml, size_t *len);
 
+struct sh_data_dsai {
+	char tag[STORE_SH_SI_MAX];
+	int value;                  /* 0 ACTIVE, 1 INACTIVE */
+};
+
 struct sh_data_in {
 	bool has_repo;
+	bool repo_alias;            /* it was Extension/AliasesRepositoryData */
 	char si[STORE_SH_SI_MAX];
 	uint32_t seq;
 	char *service_data;         /* malloc'd; NULL = no ServiceData (deletion) */
 	size_t service_len;
 	int psi_activation;         /* -1 = absent */
+	struct sh_data_dsai dsai[SH_MAX_TEXTS];
+	size_t n_dsai;
 };
 /* Parse an Sh-Data document sent in a PUR (no network, no entities).
  * -EBADMSG not well formed or not <Sh-Data>, -EINVAL bad values. */
@@ -123,22 +143,33 @@ bool sh_seq_acceptable(const uint32_t *stored, uint32_t seq);
 struct sh_query {
 	const struct store_impu *pu;
 	uint64_t drefs;             /* bit n = Data-Reference n */
-	const char *si;             /* RepositoryData */
+	const char *const *sis;     /* RepositoryData, AliasesRepositoryData: */
+	size_t n_sis;               /* the Service-Indications */
 	const char *server_name;    /* InitialFilterCriteria */
+	uint64_t as_id;             /* DSAI: the AS whose tags are read */
+	const char *const *dsai_tags; size_t n_dsai_tags; /* DSAI: 0 = every tag */
 	unsigned int identity_sets; /* IMSPublicIdentity: bit n = Identity-Set n */
 	const struct sh_data_repo *gone; /* RepositoryData just deleted: reported
 					  * without ServiceData (PNR) */
 };
 /* One User-Data for the Data-References. 2001 with *xml set, or an error
- * outcome (4100 not available, 5108, 5012) with *xml NULL. */
+ * outcome (4100 not available, 5108 DSAI-Tag not configured for the AS,
+ * 5012) with *xml NULL. */
 struct sh_result sh_build(struct store *st, const struct sh_query *q, char **xml, size_t *len);
 
 /* ---- notifications (sh_subscriptions.c, pnr.c) ---- */
 /* Queue PNRs to the ASs subscribed to (impu, dref[, si]), except the AS
  * with id skip_as (0 = none); gone: see struct sh_query. Never blocks on
- * the network. */
+ * the network. One-time subscriptions are removed once queued. */
 void sh_notify_change(struct store *st, const char *impu, uint32_t dref, const char *si,
 		      uint64_t skip_as, const struct sh_data_repo *gone);
+/* The same for subscriptions already found (subs[i].impu, dref); only_as
+ * != 0 keeps those of that AS. */
+void sh_notify_subs(struct store *st, const struct store_sh_sub *subs, size_t n, uint32_t dref,
+		    uint64_t skip_as, uint64_t only_as, const struct sh_data_repo *gone);
+/* Poll the change log (store_sh_change_*) once: notify what ims-hssctl
+ * changed (sh_changes.c). Called by the notifier thread. */
+void sh_changes_poll(struct store *st);
 /* Send one PNR (pnr.c). The answer or error arrives in w->cb on a
  * freeDiameter thread: err 0 and the result code, or -errno. w belongs to
  * the caller and must stay valid until then (exactly once when

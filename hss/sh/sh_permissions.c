@@ -3,8 +3,8 @@
  * Data-Reference (TS 29.328 6.1.1.1, 6.1.2.1, 6.1.3.1: the HSS checks the
  * AS's permission list per Data-Reference)? The list is a bit mask per
  * operation in sh_as (store_sh.h). What the HSS supports at all is a table
- * here: TS 29.328 7.6 allows PUR only on RepositoryData, PSIActivation and
- * DSAI; we do not keep DSAI or CS/PS data.
+ * here: TS 29.328 7.6 allows PUR only on RepositoryData (and its alias
+ * form, Data-Reference 20), PSIActivation and DSAI; we keep no CS/PS data.
  */
 #include "sh/sh_internal.h"
 
@@ -16,19 +16,22 @@ uint64_t sh_perm_supported(enum sh_op op)
 {
 	switch (op) {
 	case SH_OP_UDR:
-		/* 14 LocationInformation, 15 UserState and 19 DSAI are
-		 * answered "not available" rather than refused. */
+		/* 14 LocationInformation and 15 UserState are answered
+		 * "not available" rather than refused. */
 		return BIT(SH_DREF_REPOSITORY_DATA) | BIT(SH_DREF_IMS_PUBLIC_IDENTITY) |
 		       BIT(SH_DREF_IMS_USER_STATE) | BIT(SH_DREF_SCSCF_NAME) |
 		       BIT(SH_DREF_INITIAL_FILTER_CRITERIA) | BIT(SH_DREF_LOCATION_INFORMATION) |
 		       BIT(SH_DREF_USER_STATE) | BIT(SH_DREF_CHARGING_INFORMATION) |
-		       BIT(SH_DREF_MSISDN) | BIT(SH_DREF_PSI_ACTIVATION) | BIT(SH_DREF_DSAI);
+		       BIT(SH_DREF_MSISDN) | BIT(SH_DREF_PSI_ACTIVATION) | BIT(SH_DREF_DSAI) |
+		       BIT(SH_DREF_ALIASES_REPOSITORY_DATA);
 	case SH_OP_PUR:
-		return BIT(SH_DREF_REPOSITORY_DATA) | BIT(SH_DREF_PSI_ACTIVATION);
+		return BIT(SH_DREF_REPOSITORY_DATA) | BIT(SH_DREF_PSI_ACTIVATION) |
+		       BIT(SH_DREF_DSAI) | BIT(SH_DREF_ALIASES_REPOSITORY_DATA);
 	case SH_OP_SNR:
 		return BIT(SH_DREF_REPOSITORY_DATA) | BIT(SH_DREF_IMS_USER_STATE) |
 		       BIT(SH_DREF_SCSCF_NAME) | BIT(SH_DREF_INITIAL_FILTER_CRITERIA) |
-		       BIT(SH_DREF_PSI_ACTIVATION);
+		       BIT(SH_DREF_PSI_ACTIVATION) | BIT(SH_DREF_DSAI) |
+		       BIT(SH_DREF_ALIASES_REPOSITORY_DATA);
 	}
 	return 0;
 }

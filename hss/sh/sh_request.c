@@ -24,6 +24,24 @@ int sh_get_text(void *parent, uint32_t code, char *buf, size_t len)
 	return 0;
 }
 
+int sh_get_texts(void *parent, uint32_t code, char (*v)[STORE_SH_SI_MAX], size_t max,
+		 size_t *n)
+{
+	const uint8_t *p;
+	size_t len;
+
+	*n = 0;
+	for (struct avp *a = dia_find(parent, code); a; a = dia_next_same(a)) {
+		if (*n == max || dia_get_octets(a, &p, &len) != 0 || len == 0 ||
+		    len >= STORE_SH_SI_MAX || memchr(p, '\0', len))
+			return -EINVAL;
+		memcpy(v[*n], p, len);
+		v[*n][len] = '\0';
+		(*n)++;
+	}
+	return 0;
+}
+
 int sh_msisdn_to_tel(const uint8_t *p, size_t n, char *buf, size_t len)
 {
 	size_t o = 0;

@@ -6,7 +6,9 @@
  * re-queues the job with a growing delay (1 s, 2 s, ...), and after
  * sh_config.pnr_attempts failures every subscription of that AS is dropped
  * (an AS that does not answer does not keep the HSS busy). A PNA 5107
- * NO_SUBSCRIPTION_TO_DATA drops the subscription it answered.
+ * NO_SUBSCRIPTION_TO_DATA drops the subscription it answered. The thread
+ * also polls the change log every second (sh_changes.c: iFC and DSAI
+ * changes made by ims-hssctl) and sweeps expired subscriptions.
  * State is process-wide, behind g_mu; PNR callbacks of a stopped notifier
  * only free their job. Jobs waiting for a PNA stay linked in g_inflight, so
  * one whose answer never comes (freeDiameter stopped first) is still
@@ -41,6 +43,7 @@ struct job {
 };
 
 #define SH_EXPIRY_SWEEP_MS 60000
+#define SH_CHANGES_POLL_MS 1000   /* change log (ims-hssctl edits) */
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cond = PTHREAD_COND_INITIALIZER;
@@ -94,37 +97,57 @@ static struct job *job_new(enum job_kind kind)
 	return j;
 }
 
-void sh_notify_change(struct store *st, const char *impu, uint32_t dref, const char *si,
-		      uint64_t skip_as, const struct sh_data_repo *gone)
+void sh_notify_subs(struct store *st, const struct store_sh_sub *subs, size_t n, uint32_t dref,
+		    uint64_t skip_as, uint64_t only_as, const struct sh_data_repo *gone)
 {
-	struct store_sh_sub *subs = NULL;
 	struct store_impu pu;
-	size_t n = 0;
-	int ret = store_sh_sub_find(st, impu, (int)dref, si, (uint64_t)time(NULL), &subs, &n);
+	int ret = 0;
 
-	if (ret == 0 && n)
-		ret = store_impu_get(st, impu, &pu);
+	pu.identity[0] = '\0';
 	for (size_t i = 0; ret == 0 && i < n; i++) {
-		struct sh_query q = { .pu = &pu, .drefs = UINT64_C(1) << dref,
-				      .si = subs[i].si, .server_name = subs[i].server_name,
-				      .gone = gone };
+		const struct store_sh_sub *b = &subs[i];
+		const char *si = b->si;
+		struct sh_query q = { .pu = &pu, .drefs = UINT64_C(1) << dref, .sis = &si,
+				      .n_sis = 1, .server_name = b->server_name,
+				      .as_id = b->as_id, .gone = gone };
 		struct job *j;
-		if (subs[i].as_id == skip_as)
+		if (b->as_id == skip_as || (only_as && b->as_id != only_as))
 			continue;
+		if (strcmp(pu.identity, b->impu) != 0 && (ret = store_impu_get(st, b->impu, &pu)) != 0)
+			break;
 		if (!(j = job_new(JOB_PNR))) {
 			ret = -ENOMEM;
 			break;
 		}
-		j->sub = subs[i];
+		j->sub = *b;
 		struct sh_result r = sh_build(st, &q, &j->xml, &j->len);
 		if (r.code != 2001 || r.exp) {
 			job_free(j);
 			continue;
 		}
-		log_info("PNR queued to %s impu=%s ref=%u", j->sub.as_host, impu, dref);
+		/* TS 29.329 6.3.22: a one-time subscription ends with this PNR. */
+		if (b->one_time && store_sh_sub_del_id(st, b->id) == -ENOENT) {
+			job_free(j);   /* another ims-hss notified it already */
+			continue;
+		}
+		log_info("PNR queued to %s impu=%s ref=%u%s", j->sub.as_host, b->impu, dref,
+			 b->one_time ? " (one-time: subscription removed)" : "");
 		job_push(j);
 	}
 	if (ret != 0)
+		log_err("Sh: notifications (ref %u) lost: %s", dref, strerror(-ret));
+}
+
+void sh_notify_change(struct store *st, const char *impu, uint32_t dref, const char *si,
+		      uint64_t skip_as, const struct sh_data_repo *gone)
+{
+	struct store_sh_sub *subs = NULL;
+	size_t n = 0;
+	int ret = store_sh_sub_find(st, impu, (int)dref, si, (uint64_t)time(NULL), &subs, &n);
+
+	if (ret == 0)
+		sh_notify_subs(st, subs, n, dref, skip_as, 0, gone);
+	else
 		log_err("Sh: notifications for %s (ref %u) lost: %s", impu, dref, strerror(-ret));
 	free(subs);
 }
@@ -287,10 +310,17 @@ static void cond_wait_ms(long long ms)
 	pthread_cond_timedwait(&g_cond, &g_mu, &ts);
 }
 
+static void poll_changes(struct store **st)
+{
+	if (!*st && store_open(&sh_settings()->db, st) != 0)
+		return;
+	sh_changes_poll(*st);
+}
+
 static void *notifier(void *arg)
 {
 	struct store *st = NULL;
-	long long next_sweep = 0, wait;
+	long long next_sweep = 0, next_poll = 0, wait;
 
 	(void)arg;
 	pthread_mutex_lock(&g_mu);
@@ -305,9 +335,14 @@ static void *notifier(void *arg)
 			expire_subscriptions(&st);
 			next_sweep = now_ms() + SH_EXPIRY_SWEEP_MS;
 			pthread_mutex_lock(&g_mu);
+		} else if (now_ms() >= next_poll) {
+			pthread_mutex_unlock(&g_mu);
+			poll_changes(&st);
+			next_poll = now_ms() + SH_CHANGES_POLL_MS;
+			pthread_mutex_lock(&g_mu);
 		} else {
-			long long to_sweep = next_sweep - now_ms();
-			cond_wait_ms(wait < 0 || wait > to_sweep ? to_sweep : wait);
+			long long to = (next_sweep < next_poll ? next_sweep : next_poll) - now_ms();
+			cond_wait_ms(to < 0 ? 0 : wait < 0 || wait > to ? to : wait);
 		}
 	}
 	pthread_mutex_unlock(&g_mu);

@@ -8,6 +8,10 @@
  * Send-Data-Indication USER_DATA_REQUESTED adds the current User-Data.
  * A subscription to RepositoryData that is not stored yet is kept (its
  * creation will be notified) and answered 5106 SUBS_DATA_ABSENT.
+ * Several Service-Indications make one subscription each (RepositoryData,
+ * AliasesRepositoryData). DSAI: the AS's own tags (5108 when it has none or
+ * a DSAI-Tag named is not its). One-Time-Notification (TS 29.329 6.3.22):
+ * the subscriptions end with their first PNR.
  */
 #include "sh/sh_internal.h"
 
@@ -24,11 +28,17 @@
 struct snr_args {
 	uint32_t type;
 	uint64_t drefs;
-	char si[STORE_SH_SI_MAX];
+	char si[SH_MAX_TEXTS][STORE_SH_SI_MAX], tag[SH_MAX_TEXTS][STORE_SH_SI_MAX];
+	const char *si_p[SH_MAX_TEXTS], *tag_p[SH_MAX_TEXTS];
+	size_t n_si, n_tag;
 	char server[STORE_IDENTITY_MAX];
 	uint64_t expires;      /* Unix time, 0 = none */
 	bool send_data;
+	bool one_time;
 };
+
+#define BIT(n) (UINT64_C(1) << (n))
+#define SI_REFS (BIT(SH_DREF_REPOSITORY_DATA) | BIT(SH_DREF_ALIASES_REPOSITORY_DATA))
 
 /* Expiry-Time is a Time (RFC 6733 4.3.1): NTP seconds, 4 octets. */
 static int expiry_of(struct msg *req, uint64_t *expires)
@@ -73,11 +83,17 @@ static struct sh_result snr_args_read(struct msg *req, const struct sh_req *r,
 			return res;
 		a->drefs |= UINT64_C(1) << v;
 	}
-	if ((a->drefs & (UINT64_C(1) << SH_DREF_REPOSITORY_DATA)) &&
-	    sh_get_text(req, SH_AVP_SERVICE_INDICATION, a->si, sizeof a->si) != 0) {
+	if (sh_get_texts(req, SH_AVP_SERVICE_INDICATION, a->si, SH_MAX_TEXTS, &a->n_si) != 0 ||
+	    sh_get_texts(req, SH_AVP_DSAI_TAG, a->tag, SH_MAX_TEXTS, &a->n_tag) != 0)
+		return SH_BASE(DIA_INVALID_AVP_VALUE);
+	if ((a->drefs & SI_REFS) && a->n_si == 0) {
 		*failed = SH_AVP_SERVICE_INDICATION;
 		return SH_BASE(DIA_MISSING_AVP);
 	}
+	for (size_t i = 0; i < a->n_si; i++)
+		a->si_p[i] = a->si[i];
+	for (size_t i = 0; i < a->n_tag; i++)
+		a->tag_p[i] = a->tag[i];
 	if ((a->drefs & (UINT64_C(1) << SH_DREF_INITIAL_FILTER_CRITERIA)) &&
 	    sh_get_text(req, CX_AVP_SERVER_NAME, a->server, sizeof a->server) != 0) {
 		*failed = CX_AVP_SERVER_NAME;
@@ -85,39 +101,83 @@ static struct sh_result snr_args_read(struct msg *req, const struct sh_req *r,
 	}
 	if (dia_find_u32(req, SH_AVP_SEND_DATA_INDICATION, &v) == 0)
 		a->send_data = v == SH_USER_DATA_REQUESTED;
+	if (dia_find_u32(req, SH_AVP_ONE_TIME_NOTIFICATION, &v) == 0) {
+		if (v != SH_ONE_TIME_NOTIFICATION_REQUESTED)
+			return SH_BASE(DIA_INVALID_AVP_VALUE);
+		a->one_time = true;
+	}
 	if (expiry_of(req, &a->expires) != 0)
 		return SH_BASE(DIA_INVALID_AVP_VALUE);
 	return SH_OK;
 }
 
-/* Store or remove one subscription per Data-Reference. */
+/* DSAI subscriptions need the AS's tags (TS 29.328 7.6.9): 0, or 1 when
+ * it has none or a DSAI-Tag named is not its (5108), or -errno. */
+static int snr_dsai_missing(struct store *st, const struct sh_req *r, const struct snr_args *a)
+{
+	struct store_sh_dsai *v = NULL;
+	size_t n = 0;
+	int ret = store_sh_dsai_list(st, r->pu.identity, r->as.id, &v, &n);
+
+	if (ret == 0 && n == 0)
+		ret = 1;
+	for (size_t i = 0; ret == 0 && i < a->n_tag; i++) {
+		size_t j = 0;
+		while (j < n && strcmp(v[j].tag, a->tag[i]) != 0)
+			j++;
+		if (j == n)
+			ret = 1;
+	}
+	free(v);
+	return ret;
+}
+
+/* Store or remove one subscription per Data-Reference and, for the
+ * repository data references, per Service-Indication. */
+static int snr_one(struct store *st, const struct sh_req *r, const struct snr_args *a,
+		   int dref, const char *si, bool *absent)
+{
+	int ret;
+
+	if (a->type == SH_UNSUBSCRIBE) {
+		ret = store_sh_sub_del(st, r->as.id, r->pu.identity, dref, si);
+		return ret == -ENOENT ? 0 : ret;   /* nothing to remove is fine */
+	}
+	ret = store_sh_sub_add(st, r->as.id, r->pu.identity, dref, si,
+			       dref == SH_DREF_INITIAL_FILTER_CRITERIA ? a->server : "",
+			       a->expires, a->one_time);
+	if (ret == 0 && dref == SH_DREF_REPOSITORY_DATA) {
+		uint32_t seq;
+		char *data = NULL;
+		size_t len;
+		int g = store_sh_repo_get(st, r->pu.identity, si, &seq, &data, &len);
+		free(data);
+		if (g == -ENOENT)
+			*absent = true;
+	}
+	return ret;
+}
+
 static struct sh_result snr_apply(struct store *st, const struct sh_req *r,
 				  const struct snr_args *a)
 {
 	bool absent = false;
 	int ret = 0;
 
+	if (a->type == SH_SUBSCRIBE && (a->drefs & BIT(SH_DREF_DSAI))) {
+		ret = snr_dsai_missing(st, r, a);
+		if (ret == 1)
+			return SH_EXP(SH_EXP_DSAI_NOT_AVAILABLE);
+	}
 	for (int i = 0; ret == 0 && i < 64; i++) {
-		if (!(a->drefs & (UINT64_C(1) << i)))
+		if (!(a->drefs & BIT(i)))
 			continue;
-		const char *si = i == SH_DREF_REPOSITORY_DATA ? a->si : "";
-		if (a->type == SH_UNSUBSCRIBE) {
-			ret = store_sh_sub_del(st, r->as.id, r->pu.identity, i, si);
-			if (ret == -ENOENT)
-				ret = 0;   /* nothing to remove is not an error */
+		if (!(SI_REFS & BIT(i))) {
+			ret = snr_one(st, r, a, i, "", &absent);
 			continue;
 		}
-		ret = store_sh_sub_add(st, r->as.id, r->pu.identity, i, si,
-				       i == SH_DREF_INITIAL_FILTER_CRITERIA ? a->server : "",
-				       a->expires);
-		if (ret == 0 && i == SH_DREF_REPOSITORY_DATA) {
-			uint32_t seq;
-			char *data = NULL;
-			size_t len;
-			int g = store_sh_repo_get(st, r->pu.identity, si, &seq, &data, &len);
-			free(data);
-			absent = g == -ENOENT;
-		}
+		for (size_t k = 0; ret == 0 && k < a->n_si; k++)
+			ret = snr_one(st, r, a, i, a->si[k], &absent);
 	}
 	if (ret != 0)
 		return sh_result_of_store(ret, "SNR");
@@ -128,8 +188,9 @@ static struct sh_result snr_apply(struct store *st, const struct sh_req *r,
 static struct sh_result sna_fill(struct store *st, struct msg *ans, const struct sh_req *r,
 				 const struct snr_args *a)
 {
-	struct sh_query q = { .pu = &r->pu, .drefs = a->drefs, .si = a->si,
-			      .server_name = a->server };
+	struct sh_query q = { .pu = &r->pu, .drefs = a->drefs, .sis = a->si_p,
+			      .n_sis = a->n_si, .server_name = a->server, .as_id = r->as.id,
+			      .dsai_tags = a->tag_p, .n_dsai_tags = a->n_tag };
 	struct sh_result res = SH_OK;
 	char *xml = NULL;
 	size_t len = 0;
@@ -152,29 +213,35 @@ static struct sh_result sna_fill(struct store *st, struct msg *ans, const struct
 int sh_snr(struct store *st, struct msg *req, struct msg *ans)
 {
 	struct sh_req r;
-	struct snr_args a = { 0 };
+	struct snr_args *a = calloc(1, sizeof(*a));
 	struct sh_result res;
 	uint32_t failed = 0;
 
+	if (!a) {
+		res = SH_BASE(DIA_UNABLE_TO_COMPLY);
+		goto out;
+	}
 	if (!sh_req_read(st, req, "SNR", &r, &res)) {
 		if (res.code == DIA_MISSING_AVP && !res.exp)
 			failed = SH_AVP_USER_IDENTITY;
 		goto out;
 	}
-	res = snr_args_read(req, &r, &a, &failed);
+	res = snr_args_read(req, &r, a, &failed);
 	if (res.code == 2001 && !res.exp)
-		res = snr_apply(st, &r, &a);
-	if (a.type == SH_SUBSCRIBE && ((res.code == 2001 && !res.exp) ||
-				       (res.exp && res.code == SH_EXP_SUBS_DATA_ABSENT))) {
-		struct sh_result extra = sna_fill(st, ans, &r, &a);
+		res = snr_apply(st, &r, a);
+	if (a->type == SH_SUBSCRIBE && ((res.code == 2001 && !res.exp) ||
+					(res.exp && res.code == SH_EXP_SUBS_DATA_ABSENT))) {
+		struct sh_result extra = sna_fill(st, ans, &r, a);
 		if (extra.code != 2001 || extra.exp)
 			res = extra;
 	}
-	log_info("SNR from %s%s impu=%s %s refs=0x%llx si=%s -> %u%s", r.origin,
+	log_info("SNR from %s%s impu=%s %s%s refs=0x%llx si=%s%s -> %u%s", r.origin,
 		 r.as_known ? "" : " (unknown AS)", r.pu.identity,
-		 a.type == SH_UNSUBSCRIBE ? "unsubscribe" : "subscribe",
-		 (unsigned long long)a.drefs, a.si[0] ? a.si : "-", res.code,
+		 a->type == SH_UNSUBSCRIBE ? "unsubscribe" : "subscribe",
+		 a->one_time ? " (one-time)" : "", (unsigned long long)a->drefs,
+		 a->n_si ? a->si[0] : "-", a->n_si > 1 ? ",..." : "", res.code,
 		 res.exp ? "(exp)" : "");
 out:
+	free(a);
 	return sh_result_set(ans, res, failed);
 }

@@ -88,11 +88,19 @@ struct store_sh_sub {
 	char si[STORE_SH_SI_MAX];            /* "" unless RepositoryData */
 	char server_name[STORE_IDENTITY_MAX];/* "" unless InitialFilterCriteria */
 	uint64_t expires_at;                 /* Unix time, 0 = never */
+	bool one_time;                       /* One-Time-Notification (0004) */
 };
 
 /* Add or refresh (same AS, impu, dref, si). si/server_name NULL = "". */
 int store_sh_sub_add(struct store *st, uint64_t as_id, const char *impu, int dref,
-		     const char *si, const char *server_name, uint64_t expires_at);
+		     const char *si, const char *server_name, uint64_t expires_at,
+		     bool one_time);
+/* Remove the subscription with this id; -ENOENT when already gone. */
+int store_sh_sub_del_id(struct store *st, uint64_t id);
+/* Subscriptions to dref of every IMPU whose service profile is sp_id, not
+ * expired at now (iFC changes). Same as store_sh_sub_find otherwise. */
+int store_sh_sub_find_profile(struct store *st, uint64_t sp_id, int dref, uint64_t now,
+			      struct store_sh_sub **out, size_t *n);
 /* Remove; -ENOENT when there was none. */
 int store_sh_sub_del(struct store *st, uint64_t as_id, const char *impu, int dref,
 		     const char *si);
@@ -106,5 +114,43 @@ int store_sh_sub_find(struct store *st, const char *impu, int dref, const char *
 int store_sh_sub_expire(struct store *st, uint64_t now, uint64_t *n);
 /* Every subscription (expired ones too), for ims-hssctl. */
 int store_sh_sub_list(struct store *st, struct store_sh_sub **out, size_t *n);
+
+/* ---- DSAI (TS 29.328 7.6.9; store_sh_dsai.c, 0004_sh_dsai.sql) ---- */
+#define STORE_SH_DSAI_ACTIVE 0
+#define STORE_SH_DSAI_INACTIVE 1
+struct store_sh_dsai {
+	char tag[STORE_SH_SI_MAX];   /* DSAI-Tag as text */
+	int value;                   /* STORE_SH_DSAI_* */
+};
+/* The DSAI-Tags configured for (impu, AS), ordered by tag. *out malloc'd
+ * (free()), may be NULL with *n = 0 (also on a database without 0004). */
+int store_sh_dsai_list(struct store *st, const char *impu, uint64_t as_id,
+		       struct store_sh_dsai **out, size_t *n);
+/* Set the value of a configured tag (PUR); -ENOENT when (impu, AS, tag) is
+ * not configured, -EINVAL for a value other than 0/1. */
+int store_sh_dsai_update(struct store *st, const char *impu, uint64_t as_id,
+			 const char *tag, int value);
+/* Configure a tag or change its value (ims-hssctl); -ENOENT unknown impu. */
+int store_sh_dsai_put(struct store *st, const char *impu, uint64_t as_id,
+		      const char *tag, int value);
+/* Remove a tag; -ENOENT when it was not configured. */
+int store_sh_dsai_del(struct store *st, const char *impu, uint64_t as_id, const char *tag);
+
+/* ---- change log (store_sh_dsai.c): changes ims-hss did not make ---- */
+struct store_sh_change {
+	uint64_t id;
+	int dref;                          /* Data-Reference */
+	char impu[STORE_IDENTITY_MAX];     /* "" when by service profile */
+	uint64_t service_profile_id;       /* 0 when by impu */
+	uint64_t as_id;                    /* 0 = any AS */
+};
+/* Record a change of impu's dref (as_id 0 = not AS specific). */
+int store_sh_change_add(struct store *st, const char *impu, int dref, uint64_t as_id);
+/* The oldest changes made at least settle_ms ago (several statements of
+ * one provisioning command come together), at most max. */
+int store_sh_change_pending(struct store *st, unsigned int settle_ms, size_t max,
+			    struct store_sh_change **out, size_t *n);
+/* Take a change (delete it): 0, or -ENOENT when another ims-hss took it. */
+int store_sh_change_take(struct store *st, uint64_t id);
 
 #endif

@@ -9,6 +9,36 @@
 
 #define SEQ_MAX 65535u  /* TS 29.328 7.6.1: SequenceNumber 0..65535 */
 
+/* Whether the database has 0004_sh_dsai.sql (sh_subscription.one_time).
+ * A database still at schema 3 works without one-time subscriptions.
+ * Probed once per process on a table of that migration (a missing table is
+ * not logged as an error); -1 = not probed yet. */
+static int g_has_0004 = -1;
+
+static bool has_0004(struct store *st)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM sh_dsai WHERE 1 = 0";
+	int v = __atomic_load_n(&g_has_0004, __ATOMIC_RELAXED);
+	MYSQL_BIND res[1];
+	MYSQL_STMT *s = NULL;
+	uint64_t cnt = 0;
+	int rc;
+
+	if (v >= 0)
+		return v == 1;
+	sdb_out_u64(&res[0], &cnt);
+	rc = sdb_run(st, sql, NULL, res, &s);
+	if (rc == 0) {
+		rc = sdb_fetch(s, res, 1) < 0 ? -EIO : 0;
+		sdb_done(s);
+	}
+	if (rc == 0 || rc == -ENOENT) {
+		v = rc == 0;
+		__atomic_store_n(&g_has_0004, v, __ATOMIC_RELAXED);
+	}
+	return v == 1;
+}
+
 int store_sh_repo_get(struct store *st, const char *impu, const char *si,
 		      uint32_t *seq, char **data, size_t *len)
 {
@@ -112,16 +142,24 @@ int store_sh_repo_del(struct store *st, const char *impu, const char *si,
 }
 
 int store_sh_sub_add(struct store *st, uint64_t as_id, const char *impu, int dref,
-		     const char *si, const char *server_name, uint64_t expires_at)
+		     const char *si, const char *server_name, uint64_t expires_at,
+		     bool one_time)
 {
 	static const char sql[] =
 		"INSERT INTO sh_subscription (as_id, impu_id, data_reference, service_indication,"
-		" server_name, expires_at) SELECT ?, id, ?, ?, ?, ? FROM impu WHERE identity = ?"
+		" server_name, expires_at, one_time) SELECT ?, id, ?, ?, ?, ?, ? FROM impu"
+		" WHERE identity = ?"
+		" ON DUPLICATE KEY UPDATE server_name = VALUES(server_name),"
+		" expires_at = VALUES(expires_at), one_time = VALUES(one_time)";
+	static const char sql3[] =   /* schema 3: no one_time (ignored: ? = ?) */
+		"INSERT INTO sh_subscription (as_id, impu_id, data_reference, service_indication,"
+		" server_name, expires_at) SELECT ?, id, ?, ?, ?, ? FROM impu"
+		" WHERE identity = ? AND ? = ?"
 		" ON DUPLICATE KEY UPDATE server_name = VALUES(server_name),"
 		" expires_at = VALUES(expires_at)";
-	MYSQL_BIND par[6];
+	MYSQL_BIND par[7];
 	MYSQL_STMT *s = NULL;
-	int rc;
+	int once = one_time ? 1 : 0, rc;
 
 	sdb_in_u64(&par[0], &as_id);
 	sdb_in_int(&par[1], &dref);
@@ -131,7 +169,31 @@ int store_sh_sub_add(struct store *st, uint64_t as_id, const char *impu, int dre
 		sdb_in_u64(&par[4], &expires_at);
 	else
 		sdb_in_str(&par[4], NULL);
-	sdb_in_str(&par[5], impu);
+	sdb_in_int(&par[5], &once);
+	sdb_in_str(&par[6], impu);
+	if (!has_0004(st)) {
+		MYSQL_BIND par3[8];
+		memcpy(par3, par, 5 * sizeof par[0]);
+		par3[5] = par[6];
+		par3[6] = par[5];
+		par3[7] = par[5];
+		rc = sdb_run(st, sql3, par3, NULL, &s);
+	} else {
+		rc = sdb_run(st, sql, par, NULL, &s);
+	}
+	if (rc)
+		return rc;
+	return mysql_stmt_affected_rows(s) >= 1 ? 0 : -ENOENT;
+}
+
+int store_sh_sub_del_id(struct store *st, uint64_t id)
+{
+	static const char sql[] = "DELETE FROM sh_subscription WHERE id = ?";
+	MYSQL_BIND par[1];
+	MYSQL_STMT *s = NULL;
+	int rc;
+
+	sdb_in_u64(&par[0], &id);
 	rc = sdb_run(st, sql, par, NULL, &s);
 	if (rc)
 		return rc;
@@ -183,13 +245,15 @@ int store_sh_sub_expire(struct store *st, uint64_t now, uint64_t *n)
 	return rc;
 }
 
-#define SUB_COLUMNS \
+#define SUB_COLUMNS_(one_time) \
 	"b.id, b.as_id, a.name, a.diameter_host, a.diameter_realm, u.identity," \
-	" b.data_reference, b.service_indication, b.server_name, COALESCE(b.expires_at, 0)" \
-	" FROM sh_subscription b JOIN sh_as a ON a.id = b.as_id JOIN impu u ON u.id = b.impu_id"
-#define SUB_NCOL 10
+	" b.data_reference, b.service_indication, b.server_name, COALESCE(b.expires_at, 0), " \
+	one_time " FROM sh_subscription b JOIN sh_as a ON a.id = b.as_id JOIN impu u ON u.id = b.impu_id"
+#define SUB_COLUMNS SUB_COLUMNS_("b.one_time")
+#define SUB_COLUMNS3 SUB_COLUMNS_("0")   /* schema 3 */
+#define SUB_NCOL 11
 
-static void sub_bind(MYSQL_BIND *res, struct store_sh_sub *b)
+static void sub_bind(MYSQL_BIND *res, struct store_sh_sub *b, int *one_time)
 {
 	memset(b, 0, sizeof(*b));
 	sdb_out_u64(&res[0], &b->id);
@@ -202,6 +266,7 @@ static void sub_bind(MYSQL_BIND *res, struct store_sh_sub *b)
 	sdb_out_str(&res[7], b->si, sizeof(b->si));
 	sdb_out_str(&res[8], b->server_name, sizeof(b->server_name));
 	sdb_out_u64(&res[9], &b->expires_at);
+	sdb_out_int(&res[10], one_time);
 }
 
 static int sub_rows(struct store *st, const char *sql, MYSQL_BIND *par,
@@ -211,13 +276,13 @@ static int sub_rows(struct store *st, const char *sql, MYSQL_BIND *par,
 	MYSQL_STMT *s = NULL;
 	struct store_sh_sub *row = malloc(sizeof(*row)), *v = NULL;
 	size_t cnt = 0;
-	int rc;
+	int once = 0, rc;
 
 	*out = NULL;
 	*n = 0;
 	if (!row)
 		return -ENOMEM;
-	sub_bind(res, row);
+	sub_bind(res, row, &once);
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		goto out;
@@ -228,6 +293,7 @@ static int sub_rows(struct store *st, const char *sql, MYSQL_BIND *par,
 			break;
 		}
 		v = nv;
+		row->one_time = once != 0;
 		v[cnt++] = *row;
 	}
 	sdb_done(s);
@@ -245,13 +311,14 @@ out:
 int store_sh_sub_find(struct store *st, const char *impu, int dref, const char *si,
 		      uint64_t now, struct store_sh_sub **out, size_t *n)
 {
-	static const char sql_any[] =
-		"SELECT " SUB_COLUMNS " WHERE u.identity = ? AND b.data_reference = ?"
-		" AND (b.expires_at IS NULL OR b.expires_at > ?) ORDER BY b.id";
-	static const char sql_si[] =
-		"SELECT " SUB_COLUMNS " WHERE u.identity = ? AND b.data_reference = ?"
-		" AND (b.expires_at IS NULL OR b.expires_at > ?) AND b.service_indication = ?"
-		" ORDER BY b.id";
+#define FIND_ANY(cols) "SELECT " cols " WHERE u.identity = ? AND b.data_reference = ?" \
+	" AND (b.expires_at IS NULL OR b.expires_at > ?) ORDER BY b.id"
+#define FIND_SI(cols) "SELECT " cols " WHERE u.identity = ? AND b.data_reference = ?" \
+	" AND (b.expires_at IS NULL OR b.expires_at > ?) AND b.service_indication = ?" \
+	" ORDER BY b.id"
+	static const char sql_any[] = FIND_ANY(SUB_COLUMNS), sql_any3[] = FIND_ANY(SUB_COLUMNS3);
+	static const char sql_si[] = FIND_SI(SUB_COLUMNS), sql_si3[] = FIND_SI(SUB_COLUMNS3);
+	bool v4 = has_0004(st);
 	MYSQL_BIND par[4];
 
 	sdb_in_str(&par[0], impu);
@@ -259,12 +326,29 @@ int store_sh_sub_find(struct store *st, const char *impu, int dref, const char *
 	sdb_in_u64(&par[2], &now);
 	if (si)
 		sdb_in_str(&par[3], si);
-	return sub_rows(st, si ? sql_si : sql_any, par, out, n);
+	return sub_rows(st, si ? (v4 ? sql_si : sql_si3) : (v4 ? sql_any : sql_any3), par, out, n);
+}
+
+int store_sh_sub_find_profile(struct store *st, uint64_t sp_id, int dref, uint64_t now,
+			      struct store_sh_sub **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT " SUB_COLUMNS " WHERE u.service_profile_id = ? AND b.data_reference = ?"
+		" AND (b.expires_at IS NULL OR b.expires_at > ?) ORDER BY b.id";
+	MYSQL_BIND par[3];
+
+	if (!has_0004(st))
+		return -ENOENT;   /* no change log either */
+	sdb_in_u64(&par[0], &sp_id);
+	sdb_in_int(&par[1], &dref);
+	sdb_in_u64(&par[2], &now);
+	return sub_rows(st, sql, par, out, n);
 }
 
 int store_sh_sub_list(struct store *st, struct store_sh_sub **out, size_t *n)
 {
 	static const char sql[] = "SELECT " SUB_COLUMNS " ORDER BY a.name, u.identity, b.id";
+	static const char sql3[] = "SELECT " SUB_COLUMNS3 " ORDER BY a.name, u.identity, b.id";
 
-	return sub_rows(st, sql, NULL, out, n);
+	return sub_rows(st, has_0004(st) ? sql : sql3, NULL, out, n);
 }

@@ -20,6 +20,7 @@ static const char *const dref_names[] = {
 	[17] = "MSISDN",
 	[18] = "PSIActivation",
 	[19] = "DSAI",
+	[20] = "AliasesRepositoryData",   /* TS 29.329 Rel-9 value 20 */
 	[21] = "ServiceLevelTraceInfo",
 	[22] = "IPAddressSecureBindingInformation",
 	[23] = "ServicePriorityLevel",

@@ -68,9 +68,12 @@ int shctl_build(uint32_t cmd, const struct shctl_opts *o, struct msg *req)
 {
 	int ret = add_user_identity(req, o);
 
-	if (ret == 0 && o->si)
-		ret = dia_add_octets(req, SH_AVP_SERVICE_INDICATION, (const uint8_t *)o->si,
-				     strlen(o->si));
+	for (size_t i = 0; ret == 0 && i < o->n_si; i++)
+		ret = dia_add_octets(req, SH_AVP_SERVICE_INDICATION, (const uint8_t *)o->si[i],
+				     strlen(o->si[i]));
+	for (size_t i = 0; ret == 0 && i < o->n_tags; i++)
+		ret = dia_add_octets(req, SH_AVP_DSAI_TAG, (const uint8_t *)o->dsai_tags[i],
+				     strlen(o->dsai_tags[i]));
 	if (ret == 0 && o->server_name)
 		ret = dia_add_utf8(req, CX_AVP_SERVER_NAME, o->server_name);
 	if (ret == 0 && cmd == SH_CMD_SNR)
@@ -80,6 +83,9 @@ int shctl_build(uint32_t cmd, const struct shctl_opts *o, struct msg *req)
 		ret = dia_add_i32(req, SH_AVP_DATA_REFERENCE, (int32_t)o->refs[i]);
 	for (size_t i = 0; ret == 0 && i < o->n_sets; i++)
 		ret = dia_add_i32(req, SH_AVP_IDENTITY_SET, (int32_t)o->sets[i]);
+	if (ret == 0 && cmd == SH_CMD_SNR && o->one_time)
+		ret = dia_add_i32(req, SH_AVP_ONE_TIME_NOTIFICATION,
+				  SH_ONE_TIME_NOTIFICATION_REQUESTED);
 	if (ret == 0 && cmd == SH_CMD_SNR && o->send_data)
 		ret = dia_add_i32(req, SH_AVP_SEND_DATA_INDICATION, SH_USER_DATA_REQUESTED);
 	if (ret == 0 && cmd == SH_CMD_SNR && o->expiry_s > 0) {

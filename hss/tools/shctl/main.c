@@ -23,9 +23,10 @@ static const char usage_text[] =
 "      --hss-address IP (127.0.0.1) --hss-port P (3868); --timeout SEC (5) --verbose\n"
 "Request: --user URI | --msisdn DIGITS; --ref NAME|N (repeatable; RepositoryData,\n"
 "      IMSPublicIdentity, IMSUserState, S-CSCFName, InitialFilterCriteria, ...)\n"
-"      --service-indication SI --server-name URI --identity-set N (repeatable)\n"
+"      --service-indication SI (repeatable) --server-name URI\n"
+"      --identity-set N (repeatable) --dsai-tag TAG (repeatable)\n"
 "      pur: --data FILE | --data-string XML\n"
-"      snr: --unsubscribe --expiry SEC --send-data\n"
+"      snr: --unsubscribe --expiry SEC --send-data --one-time\n"
 "      --wait SEC (stay up, print PNRs) --expect-pnr N (exit 3 if fewer came)\n"
 "      --no-identity (omit User-Identity: a malformed request)\n";
 
@@ -189,7 +190,7 @@ static int parse(int argc, char **argv, struct node_opts *n, struct shctl_opts *
 {
 	enum { O_CONFIG = 1000, O_ID, O_REALM, O_HID, O_HADDR, O_HPORT, O_TIMEOUT, O_VERBOSE,
 	       O_USER, O_MSISDN, O_REF, O_SI, O_SERVER, O_SET, O_DATA, O_DATASTR, O_UNSUB,
-	       O_EXPIRY, O_SEND, O_WAIT, O_EXPECT, O_NOID };
+	       O_EXPIRY, O_SEND, O_WAIT, O_EXPECT, O_NOID, O_TAG, O_ONCE };
 	static const struct option opts[] = {
 		{ "config", 1, NULL, O_CONFIG }, { "identity", 1, NULL, O_ID },
 		{ "realm", 1, NULL, O_REALM }, { "hss-identity", 1, NULL, O_HID },
@@ -202,6 +203,7 @@ static int parse(int argc, char **argv, struct node_opts *n, struct shctl_opts *
 		{ "unsubscribe", 0, NULL, O_UNSUB }, { "expiry", 1, NULL, O_EXPIRY },
 		{ "send-data", 0, NULL, O_SEND }, { "wait", 1, NULL, O_WAIT },
 		{ "expect-pnr", 1, NULL, O_EXPECT }, { "no-identity", 0, NULL, O_NOID },
+		{ "dsai-tag", 1, NULL, O_TAG }, { "one-time", 0, NULL, O_ONCE },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	long v;
@@ -232,7 +234,17 @@ static int parse(int argc, char **argv, struct node_opts *n, struct shctl_opts *
 				return -EINVAL;
 			o->sets[o->n_sets++] = (uint32_t)v;
 			break;
-		case O_SI: o->si = optarg; break;
+		case O_SI:
+			if (o->n_si == SHCTL_MAX_REFS)
+				return -EINVAL;
+			o->si[o->n_si++] = optarg;
+			break;
+		case O_TAG:
+			if (o->n_tags == SHCTL_MAX_REFS)
+				return -EINVAL;
+			o->dsai_tags[o->n_tags++] = optarg;
+			break;
+		case O_ONCE: o->one_time = true; break;
 		case O_SERVER: o->server_name = optarg; break;
 		case O_DATA:
 			if (read_file(optarg, file_data, &o->data_len) != 0)

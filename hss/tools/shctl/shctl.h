@@ -27,11 +27,14 @@ struct shctl_opts {
 	size_t n_refs;
 	uint32_t sets[4];          /* Identity-Set values */
 	size_t n_sets;
-	const char *si;            /* Service-Indication */
+	const char *si[SHCTL_MAX_REFS];   /* Service-Indications */
+	size_t n_si;
+	const char *dsai_tags[SHCTL_MAX_REFS];
+	size_t n_tags;
 	const char *server_name;
 	const char *data;          /* PUR User-Data (text) */
 	size_t data_len;
-	bool unsubscribe, send_data, no_identity;
+	bool unsubscribe, send_data, no_identity, one_time;
 	long expiry_s;             /* SNR Expiry-Time from now, 0 = none */
 };
 

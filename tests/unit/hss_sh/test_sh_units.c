@@ -107,6 +107,83 @@ static void test_sh_data_read_rejects_bad_documents(void **state)
 	}
 }
 
+static void test_sh_data_dsai_and_aliases_placement(void **state)
+{
+	struct store_sh_dsai dsai[] = { { "fax", 1 }, { "vid<eo", 0 } };
+	struct sh_data_repo alias = { "shared", 4, "<a/>" };
+	struct sh_data d = { .dsai = dsai, .n_dsai = 2, .alias_repo = &alias, .n_alias_repo = 1,
+			     .ims_user_state = -1, .psi_activation = 1 };
+	char *xml = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(sh_data_write(&d, &xml, &len), 0);
+	/* tSh-IMS-Data-Extension{PSIActivation, Extension{DSAI*}} */
+	assert_non_null(strstr(xml, "<Sh-IMS-Data><Extension><PSIActivation>1</PSIActivation>"
+				    "<Extension><DSAI><DSAI-Tag>fax</DSAI-Tag><DSAI-Value>1</DSAI-Value>"
+				    "</DSAI><DSAI><DSAI-Tag>vid&lt;eo</DSAI-Tag>"));
+	/* tSh-Data-Extension{AliasesRepositoryData*}, after Sh-IMS-Data */
+	assert_non_null(strstr(xml, "</Sh-IMS-Data><Extension><AliasesRepositoryData>"
+				    "<ServiceIndication>shared</ServiceIndication>"
+				    "<SequenceNumber>4</SequenceNumber><ServiceData><a/></ServiceData>"));
+	assert_null(strstr(xml, "<RepositoryData>"));
+	free(xml);
+}
+
+static void test_sh_data_read_dsai_and_alias_pur(void **state)
+{
+	static const char dsai[] = "<Sh-Data><Sh-IMS-Data><Extension><Extension>"
+		"<DSAI><DSAI-Tag>a</DSAI-Tag><DSAI-Value>1</DSAI-Value></DSAI>"
+		"<DSAI><DSAI-Tag>b</DSAI-Tag><DSAI-Value>0</DSAI-Value></DSAI>"
+		"</Extension></Extension></Sh-IMS-Data></Sh-Data>";
+	static const char bad_value[] = "<Sh-Data><Sh-IMS-Data><Extension><Extension>"
+		"<DSAI><DSAI-Tag>a</DSAI-Tag><DSAI-Value>2</DSAI-Value></DSAI>"
+		"</Extension></Extension></Sh-IMS-Data></Sh-Data>";
+	static const char no_tag[] = "<Sh-Data><Sh-IMS-Data><Extension><Extension>"
+		"<DSAI><DSAI-Value>0</DSAI-Value></DSAI>"
+		"</Extension></Extension></Sh-IMS-Data></Sh-Data>";
+	static const char alias[] = "<Sh-Data><Extension><AliasesRepositoryData>"
+		"<ServiceIndication>s</ServiceIndication><SequenceNumber>2</SequenceNumber>"
+		"<ServiceData><x/></ServiceData></AliasesRepositoryData></Extension></Sh-Data>";
+	struct sh_data_in in;
+
+	(void)state;
+	assert_int_equal(sh_data_read(dsai, sizeof dsai - 1, &in), 0);
+	assert_int_equal(in.n_dsai, 2);
+	assert_string_equal(in.dsai[0].tag, "a");
+	assert_int_equal(in.dsai[0].value, 1);
+	assert_string_equal(in.dsai[1].tag, "b");
+	assert_int_equal(in.dsai[1].value, 0);
+	assert_false(in.has_repo);
+	sh_data_in_free(&in);
+	assert_int_equal(sh_data_read(bad_value, sizeof bad_value - 1, &in), -EINVAL);
+	assert_int_equal(sh_data_read(no_tag, sizeof no_tag - 1, &in), -EINVAL);
+	assert_int_equal(sh_data_read(alias, sizeof alias - 1, &in), 0);
+	assert_true(in.has_repo);
+	assert_true(in.repo_alias);
+	assert_string_equal(in.si, "s");
+	assert_int_equal(in.seq, 2);
+	assert_string_equal(in.service_data, "<x/>");
+	sh_data_in_free(&in);
+}
+
+static void test_sh_perm_dsai_and_aliases_per_operation(void **state)
+{
+	struct store_sh_as as = { 0 };
+	char why[160];
+
+	(void)state;
+	assert_int_equal(store_sh_perms_parse("udr:DSAI,pur:AliasesRepositoryData", &as, why,
+					      sizeof why), 0);
+	assert_int_equal(sh_perm_check(&as, SH_OP_UDR, SH_DREF_DSAI).code, 2001);
+	assert_int_equal(sh_perm_check(&as, SH_OP_PUR, SH_DREF_ALIASES_REPOSITORY_DATA).code, 2001);
+	/* not granted: refused with the operation's code */
+	assert_int_equal(sh_perm_check(&as, SH_OP_PUR, SH_DREF_DSAI).code,
+			 SH_EXP_USER_DATA_CANNOT_BE_MODIFIED);
+	assert_int_equal(sh_perm_check(&as, SH_OP_SNR, SH_DREF_DSAI).code,
+			 SH_EXP_USER_DATA_CANNOT_BE_NOTIFIED);
+}
+
 static void test_sh_data_read_does_not_expand_external_entities(void **state)
 {
 	static const char doc[] =
@@ -188,7 +265,8 @@ static void test_sh_perms_parse_format_and_errors(void **state)
 	assert_int_equal(store_sh_perms_parse("RepositoryData", &as, why, sizeof why), -EINVAL);
 	assert_int_equal(store_sh_dref_parse("S-CSCFName"), 12);
 	assert_string_equal(store_sh_dref_name(19), "DSAI");
-	assert_null(store_sh_dref_name(20));
+	assert_string_equal(store_sh_dref_name(20), "AliasesRepositoryData");
+	assert_null(store_sh_dref_name(9));
 }
 
 static void test_sh_msisdn_tbcd_to_tel(void **state)
@@ -215,6 +293,9 @@ int main(void)
 		cmocka_unit_test(test_sh_data_read_deletion_and_psi),
 		cmocka_unit_test(test_sh_data_read_rejects_bad_documents),
 		cmocka_unit_test(test_sh_data_read_does_not_expand_external_entities),
+		cmocka_unit_test(test_sh_data_dsai_and_aliases_placement),
+		cmocka_unit_test(test_sh_data_read_dsai_and_alias_pur),
+		cmocka_unit_test(test_sh_perm_dsai_and_aliases_per_operation),
 		cmocka_unit_test(test_sh_seq_rules_wrap_and_reject_stale),
 		cmocka_unit_test(test_sh_perm_check_per_operation),
 		cmocka_unit_test(test_sh_perms_parse_format_and_errors),
