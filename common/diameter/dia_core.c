@@ -121,6 +121,7 @@ int dia_start(const struct dia_config *cfg, unsigned apps)
 	if (atomic_exchange(&g_initialized, true))
 		return -EALREADY; /* fd_core_initialize works once per process */
 	signal(SIGPIPE, SIG_IGN);
+	dia_nodelay_link();
 	g_accept_unknown = cfg->accept_unknown_peers;
 	g_tls = cfg->tls;
 

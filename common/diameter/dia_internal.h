@@ -110,6 +110,10 @@ void dia_log_set_stopping(bool stopping);
 /* Bridge registrations are released by dia_stop (dia_bridge.c). */
 void dia_serve_release_all(void);
 
+/* Keeps dia_nodelay.c (setsockopt interposition: Diameter TCP without
+ * Nagle) in every executable that starts Diameter; does nothing. */
+void dia_nodelay_link(void);
+
 /* Map an fd errno-style return (positive) to -errno. */
 static inline int dia_neg(int fd_ret)
 {

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <sofia-sip/msg.h>
 #include <sofia-sip/nta_tag.h>
@@ -83,6 +86,49 @@ static int bind_transport(struct sipagent *a, const struct sipagent_config *cfg,
 	return nta_agent_add_tport(a->nta, URL_STRING_MAKE(url), TAG_END()) < 0 ? -EADDRINUSE : 0;
 }
 
+/* UDP receive buffer of the listening socket. The kernel default
+ * (net.core.rmem_default, 208 KB) holds only ~100 loopback datagrams: a
+ * burst while the loop is busy is dropped, the sender retransmits after T1
+ * and the retransmissions fill the buffer again (measured with
+ * tests/bench/reg-load.sh: drops, then collapse, from ~150 registrations/s).
+ * sofia-sip has no tag for it and does not expose its sockets, so find our
+ * bound UDP socket(s) by local port. SO_RCVBUFFORCE needs CAP_NET_ADMIN;
+ * otherwise SO_RCVBUF, which the kernel caps at net.core.rmem_max. */
+#define SIPAGENT_UDP_RCVBUF (8 * 1024 * 1024)
+
+static void grow_udp_buffers(uint16_t port)
+{
+	struct rlimit rl = { 0 };
+	int want = SIPAGENT_UDP_RCVBUF, got = 0, fd, type;
+	socklen_t len;
+	rlim_t max_fd;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	max_fd = rl.rlim_cur > 0 && rl.rlim_cur < 4096 ? rl.rlim_cur : 4096;
+	for (fd = 0; (rlim_t)fd < max_fd; fd++) {
+		struct sockaddr_storage ss;
+		uint16_t p = 0;
+
+		len = sizeof type;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_DGRAM)
+			continue;
+		len = sizeof ss;
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+			continue;
+		if (ss.ss_family == AF_INET)
+			p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		if (p != port)
+			continue;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof want) != 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof want);
+		len = sizeof got;
+		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
+		log_info("SIP: UDP receive buffer of port %u: %d bytes", port, got);
+	}
+}
+
 int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 		    sipagent_request_fn on_request, void *ctx, struct sipagent **out)
 {
@@ -120,6 +166,8 @@ int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 			goto out;
 		}
 	}
+	if (cfg->udp)
+		grow_udp_buffers(cfg->port);
 	if (cfg->udp && cfg->tcp) {
 		rc = bind_transport(a, cfg, "tcp");
 		if (rc < 0) {
