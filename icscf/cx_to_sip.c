@@ -72,3 +72,14 @@ int icscf_cx_to_sip(enum icscf_cx_proc proc, const struct icscf_cx_answer *a,
 	}
 	return 480;
 }
+
+bool icscf_cx_retry_later(enum icscf_cx_proc proc, const struct icscf_cx_answer *a)
+{
+	const char *phrase;
+
+	if (icscf_cx_to_sip(proc, a, &phrase) != 480)
+		return false;
+	/* LIR 5003: the user is not registered, asking again will not help. */
+	return a->err || !a->has_code || !a->experimental ||
+	       a->code != DIA_EXP_ERROR_IDENTITY_NOT_REGISTERED;
+}

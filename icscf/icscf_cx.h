@@ -59,4 +59,12 @@ enum icscf_cx_proc {
 int icscf_cx_to_sip(enum icscf_cx_proc proc, const struct icscf_cx_answer *a,
 		    const char **phrase);
 
+/* True when the outcome means "the HSS could not be asked now" (no answer,
+ * busy, unable to comply): the 480 then carries ICSCF_RETRY_AFTER (RFC 3261
+ * 21.4.18, 20.33); false for final answers such as LIR not-registered. */
+bool icscf_cx_retry_later(enum icscf_cx_proc proc, const struct icscf_cx_answer *a);
+
+/* The header added to such a 480 (seconds: about an HSS restart). */
+#define ICSCF_RETRY_AFTER "Retry-After: 30"
+
 #endif

@@ -8,12 +8,14 @@
  * is kept beyond the transaction.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
 
 #include "icscf_cx.h"
 #include "ident.h"
@@ -48,15 +50,23 @@ static void reg_free(struct reg_job *r)
 	free(r);
 }
 
-/* Answer upstream ourselves and end the job, whatever its state. */
+/* Answer upstream ourselves and end the job, whatever its state. A 480
+ * here always means the UAR could not be completed (icscf_cx_to_sip maps
+ * every negative UAA to 403): it carries Retry-After. */
 static void reg_finish(struct reg_job *r, int status, const char *phrase)
 {
+	const char *extra = status == 480 ? ICSCF_RETRY_AFTER : NULL;
+
 	log_notice("REGISTER impu=%s impi=%s -> %d %s", r->impu, r->impi, status, phrase);
 	if (r->state == REG_QUERY && r->irq) {
-		nta_incoming_treply(r->irq, status, phrase, TAG_END());
+		if (extra)
+			nta_incoming_treply(r->irq, status, phrase, SIPTAG_HEADER_STR(extra),
+					    TAG_END());
+		else
+			nta_incoming_treply(r->irq, status, phrase, TAG_END());
 		nta_incoming_destroy(r->irq);
 	} else if (r->state == REG_RESELECT && r->tx) {
-		sipproxy_reply(r->tx, status, phrase, NULL);
+		sipproxy_reply(r->tx, status, phrase, extra);
 	}
 	reg_free(r);
 }
@@ -76,7 +86,25 @@ static void reg_cancel(struct icscf_job *job, int status)
 	reg_finish(r, status, "Service Unavailable");
 }
 
-/* The S-CSCF to use after a successful UAA, or NULL (then 600). */
+/* FNV-1a of the private identity: the draw among equal S-CSCFs. */
+static uint32_t impi_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* The S-CSCF to use after a successful UAA, or NULL (then 600). Among
+ * equal candidates the pick is a hash of the IMPI, not a random draw: users
+ * still spread evenly, and the REGISTERs of one registration land on the
+ * same S-CSCF when each comes with capabilities only. That happens after a
+ * failover: the HSS keeps the dead Server-Name of a registered user until
+ * a SAR (TS 29.228 6.3.1.1 as hss/cx/mar.c reads it), so both the
+ * challenged REGISTER and the one with credentials go through UAR type 2;
+ * a random pick sent the second one to another S-CSCF, which challenged
+ * again (half of the re-registrations failed in multi_scscf.sh). */
 static const char *reg_choose(struct reg_job *r, const struct icscf_cx_answer *a)
 {
 	struct icscf *n = r->job.node;
@@ -95,7 +123,7 @@ static const char *reg_choose(struct reg_job *r, const struct icscf_cx_answer *a
 			return a->server_name;
 	}
 	/* Capabilities (possibly none: any S-CSCF will do). */
-	idx = scscf_select(&n->pool, &a->caps, excl, r->n_tried, arc4random(), &named);
+	idx = scscf_select(&n->pool, &a->caps, excl, r->n_tried, impi_hash(r->impi), &named);
 	if (idx >= 0)
 		return n->pool.v[idx].name;
 	return named;

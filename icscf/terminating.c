@@ -14,6 +14,7 @@
 
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
 
 #include "icscf_cx.h"
 #include "ident.h"
@@ -39,14 +40,24 @@ static void term_free(struct term_job *t)
 	free(t);
 }
 
-static void term_finish(struct term_job *t, int status, const char *phrase)
+/* later: the HSS could not be asked, the answer carries Retry-After. */
+static void term_finish_hdr(struct term_job *t, int status, const char *phrase, bool later)
 {
 	log_notice("%s impu=%s -> %d %s", t->method, t->impu, status, phrase);
 	if (!t->sent && t->irq) {
-		nta_incoming_treply(t->irq, status, phrase, TAG_END());
+		if (later)
+			nta_incoming_treply(t->irq, status, phrase,
+					    SIPTAG_HEADER_STR(ICSCF_RETRY_AFTER), TAG_END());
+		else
+			nta_incoming_treply(t->irq, status, phrase, TAG_END());
 		nta_incoming_destroy(t->irq);
 	}
 	term_free(t);
+}
+
+static void term_finish(struct term_job *t, int status, const char *phrase)
+{
+	term_finish_hdr(t, status, phrase, false);
 }
 
 static void term_cancel(struct icscf_job *job, int status)
@@ -129,7 +140,7 @@ static void term_on_lia(void *ctx, const struct icscf_cx_answer *a)
 		return;
 	}
 	if (status) {
-		term_finish(t, status, phrase);
+		term_finish_hdr(t, status, phrase, icscf_cx_retry_later(ICSCF_CX_LIR, a));
 		return;
 	}
 	if (a->server_name[0]) {
@@ -230,6 +241,6 @@ int icscf_terminating(struct icscf *n, nta_incoming_t *irq, const sip_t *sip)
 	q.impu = t->impu;
 	q.originating = t->originating;
 	if (icscf_lir_send(n, &q, term_on_lia, t) < 0)
-		term_finish(t, 480, "Temporarily Unavailable");
+		term_finish_hdr(t, 480, "Temporarily Unavailable", true);
 	return 0;
 }

@@ -67,6 +67,29 @@ static void test_lir_outcomes(void **state)
 	assert_int_equal(map(ICSCF_CX_LIR, true, DIA_EXP_FIRST_REGISTRATION), 480);
 }
 
+/* Retry-After only when asking the HSS again later may help. */
+static void test_retry_later_only_when_query_incomplete(void **state)
+{
+	struct icscf_cx_answer none = { .err = -ETIMEDOUT };
+	struct icscf_cx_answer busy = { .has_code = true, .code = DIA_UNABLE_TO_COMPLY };
+	struct icscf_cx_answer notreg = { .has_code = true, .experimental = true,
+					  .code = DIA_EXP_ERROR_IDENTITY_NOT_REGISTERED };
+	struct icscf_cx_answer unknown = { .has_code = true, .experimental = true,
+					   .code = DIA_EXP_ERROR_USER_UNKNOWN };
+	struct icscf_cx_answer okay = { .has_code = true, .code = DIA_SUCCESS };
+
+	(void)state;
+	assert_true(icscf_cx_retry_later(ICSCF_CX_UAR, &none));
+	assert_true(icscf_cx_retry_later(ICSCF_CX_LIR, &none));
+	assert_true(icscf_cx_retry_later(ICSCF_CX_UAR, &busy));
+	assert_true(icscf_cx_retry_later(ICSCF_CX_LIR, &busy));
+	/* 480 for a user not registered: final, no Retry-After. */
+	assert_false(icscf_cx_retry_later(ICSCF_CX_LIR, &notreg));
+	assert_false(icscf_cx_retry_later(ICSCF_CX_UAR, &unknown));
+	assert_false(icscf_cx_retry_later(ICSCF_CX_LIR, &unknown));
+	assert_false(icscf_cx_retry_later(ICSCF_CX_UAR, &okay));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -74,6 +97,7 @@ int main(void)
 		cmocka_unit_test(test_uar_negative_answers_are_forbidden),
 		cmocka_unit_test(test_uar_incomplete_query_is_480),
 		cmocka_unit_test(test_lir_outcomes),
+		cmocka_unit_test(test_retry_later_only_when_query_incomplete),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
