@@ -18,7 +18,7 @@
 
 static const char *proto_name(enum flow_proto p)
 {
-	return p == FLOW_TCP ? "tcp" : "udp";
+	return p == FLOW_TLS ? "tls" : p == FLOW_TCP ? "tcp" : "udp";
 }
 
 int flow_make(struct flow *out, enum flow_proto proto, const char *ip, uint16_t port)
@@ -164,9 +164,12 @@ static int parse_plain(const char *plain, struct flow *out)
 	port = strtoul(s2 + 1, &end, 10);
 	if (errno || *end || end == s2 + 1 || port == 0 || port > 65535)
 		return -EINVAL;
-	if (strcmp(proto, "udp") && strcmp(proto, "tcp"))
+	if (strcmp(proto, "udp") && strcmp(proto, "tcp") && strcmp(proto, "tls"))
 		return -EINVAL;
-	return flow_make(out, strcmp(proto, "tcp") == 0 ? FLOW_TCP : FLOW_UDP, ip, (uint16_t)port);
+	return flow_make(out, strcmp(proto, "tls") == 0   ? FLOW_TLS
+			      : strcmp(proto, "tcp") == 0 ? FLOW_TCP
+							  : FLOW_UDP,
+			 ip, (uint16_t)port);
 }
 
 int flow_from_token(const struct flow_key *key, const char *token, struct flow *out)

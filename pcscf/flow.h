@@ -20,7 +20,7 @@
 
 #include <sofia-sip/msg.h>
 
-enum flow_proto { FLOW_UDP = 0, FLOW_TCP = 1 };
+enum flow_proto { FLOW_UDP = 0, FLOW_TCP = 1, FLOW_TLS = 2 };
 
 struct flow {
 	enum flow_proto proto;

@@ -25,8 +25,7 @@ const char *const id_untrusted_headers[] = {
 
 void id_strip_untrusted(msg_t *msg)
 {
-	for (size_t i = 0; id_untrusted_headers[i]; i++)
-		pcscf_remove_header(msg, id_untrusted_headers[i]);
+	pcscf_remove_headers(msg, id_untrusted_headers);
 }
 
 /* The first P-Preferred-Identity that the UE registered, or NULL. */

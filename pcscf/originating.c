@@ -21,12 +21,13 @@
 /* Charging data is for the network only (TS 24.229 5.2.7.x). */
 static enum sipproxy_verdict to_ue(void *ctx, struct sipproxy_tx *tx, msg_t *resp, sip_t *sip)
 {
+	static const char *const network_only[] = { "P-Charging-Function-Addresses",
+						    "P-Charging-Vector", NULL };
+
 	(void)ctx;
 	(void)tx;
-	if (resp && sip) {
-		pcscf_remove_header(resp, "P-Charging-Function-Addresses");
-		pcscf_remove_header(resp, "P-Charging-Vector");
-	}
+	if (resp && sip)
+		pcscf_remove_headers(resp, network_only);
 	return SIPPROXY_RELAY;
 }
 

@@ -8,13 +8,16 @@
  * (core -> UE), dialog.c (in-dialog loose routing), regevent.c (reg event
  * subscription), with the registration store (registrations.h), ck/ik
  * store (keys.h), asserted identity (identity.h), charging (charging.h),
- * flow tokens (flow.h) and reginfo bodies (reginfo.h) as plain modules.
+ * flow tokens (flow.h), reginfo bodies (reginfo.h) and per-source rate
+ * limiting (ratelimit.h) as plain modules; tls.c adds the optional TLS
+ * listener and the RFC 3329 "tls" security agreement.
  * Thread rules: everything runs on the loop thread.
  */
 #ifndef PCSCF_H
 #define PCSCF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <sofia-sip/nta.h>
 #include <sofia-sip/sip.h>
@@ -29,7 +32,25 @@
 #include "charging.h"
 #include "flow.h"
 #include "keys.h"
+#include "ratelimit.h"
 #include "registrations.h"
+
+/* Per-source rate limit of requests from the Gm side (ratelimit.h). */
+struct pcscf_ratelimit_config {
+	long long rate;         /* requests/s per source IP; 0 = off */
+	long long burst;        /* bucket size (requests) */
+	long long sources;      /* sources tracked at most (LRU) */
+	long long retry_after;  /* seconds, in the 503's Retry-After */
+	struct cfg_strv exempt; /* trusted core addresses, never limited */
+};
+
+/* Optional TLS listener on Gm (sofia-sip's OpenSSL tport; tls.c). */
+struct pcscf_tls_config {
+	uint16_t port;          /* 0 = no TLS */
+	char *cert;             /* PEM certificate (chain) file */
+	char *key;              /* PEM private key file */
+	char *ca;               /* PEM CA file (optional) */
+};
 
 struct pcscf_config {
 	struct ims_log_config log;
@@ -39,6 +60,8 @@ struct pcscf_config {
 	char *visited_network_id;  /* P-Visited-Network-ID value (TS 24.229 5.2.2.1) */
 	long long max_registrations;
 	bool reg_event;            /* subscribe to reg event (TS 24.229 5.2.3) */
+	struct pcscf_ratelimit_config rate_limit;
+	struct pcscf_tls_config tls;
 };
 
 extern const struct cfg_field pcscf_schema[];
@@ -51,6 +74,8 @@ struct pcscf {
 	struct key_store *keys;
 	struct chg_icid icid;
 	struct flow_key flow_key;   /* MAC key of our Path tokens */
+	struct rl_table *rl;        /* NULL when rate limiting is off */
+	uint64_t rl_reported;       /* refusals already logged */
 	su_timer_t *sweep;
 };
 
@@ -72,6 +97,16 @@ int pcscf_in_dialog(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
 int regevent_subscribe(struct pcscf *n, struct reg *reg);
 int regevent_notify(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip, struct reg *reg);
 
+/* TLS on Gm (tls.c): add the TLS transport when cfg->tls.port is set,
+ * 0 otherwise. 0 or -errno (bad files, port in use, no TLS in sofia). */
+int pcscf_tls_start(struct pcscf *n);
+/* RFC 3329 sec-agree (tls.c): when a UE's REGISTER says Require: sec-agree
+ * and offers a mechanism we serve over a transport it did not use, answer
+ * 494 with Security-Server and return 0; return 1 when the request may go
+ * on (no sec-agree asked, or the agreement is met). */
+int pcscf_sec_agree(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
+		    const struct flow *src);
+
 /* Helpers shared by the handlers (route.c). */
 /* True when url names this node (host and port equal to what we advertise). */
 bool pcscf_url_is_us(const struct pcscf *n, const url_t *url);
@@ -79,6 +114,8 @@ bool pcscf_url_is_us(const struct pcscf *n, const url_t *url);
 int pcscf_add_record_route(struct pcscf *n, msg_t *msg, const char *user);
 /* Remove every header called name (typed or unknown). */
 void pcscf_remove_header(msg_t *msg, const char *name);
+/* The same for each name of a NULL-terminated list, in one pass. */
+void pcscf_remove_headers(msg_t *msg, const char *const *names);
 /* No security agreement yet (no IPsec, TS 33.203): remove what RFC 3329
  * puts in a UE's requests for its first hop -- Security-Client,
  * Security-Verify, and sec-agree from Require/Proxy-Require (a header left

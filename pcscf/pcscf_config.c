@@ -3,6 +3,38 @@
 
 #include "pcscf.h"
 
+static const struct cfg_field ratelimit_schema[] = {
+	{ .key = "rate", .type = CFG_INT, .offset = offsetof(struct pcscf_ratelimit_config, rate),
+	  .def = "0", .min = 0, .max = 1000000,
+	  .help = "requests per second allowed from one source IP address; 0 = no limit" },
+	{ .key = "burst", .type = CFG_INT, .offset = offsetof(struct pcscf_ratelimit_config, burst),
+	  .def = "100", .min = 1, .max = 1000000,
+	  .help = "requests a source may send at once before the rate applies" },
+	{ .key = "sources", .type = CFG_INT,
+	  .offset = offsetof(struct pcscf_ratelimit_config, sources), .def = "65536", .min = 1,
+	  .max = 16777216, .help = "source addresses tracked at most (least recently seen dropped)" },
+	{ .key = "retry_after", .type = CFG_INT,
+	  .offset = offsetof(struct pcscf_ratelimit_config, retry_after), .def = "5", .min = 1,
+	  .max = 3600, .help = "Retry-After (seconds) of the 503 sent to a source over its rate" },
+	{ .key = "exempt", .type = CFG_STR_LIST,
+	  .offset = offsetof(struct pcscf_ratelimit_config, exempt),
+	  .help = "source IP addresses never limited (the I-CSCF and S-CSCFs; the icscf "
+		  "host is exempt when it is an IP address)" },
+	CFG_FIELD_END
+};
+
+static const struct cfg_field tls_schema[] = {
+	{ .key = "port", .type = CFG_PORT, .offset = offsetof(struct pcscf_tls_config, port),
+	  .def = "0", .min = 0, .max = 65535, .help = "TLS port on Gm (usually 5061); 0 = no TLS" },
+	{ .key = "cert", .type = CFG_STR, .offset = offsetof(struct pcscf_tls_config, cert),
+	  .help = "PEM certificate (chain) of this P-CSCF" },
+	{ .key = "key", .type = CFG_STR, .offset = offsetof(struct pcscf_tls_config, key),
+	  .help = "PEM private key of the certificate" },
+	{ .key = "ca", .type = CFG_STR, .offset = offsetof(struct pcscf_tls_config, ca),
+	  .help = "PEM CA certificates (optional; UE certificates are not required)" },
+	CFG_FIELD_END
+};
+
 const struct cfg_field pcscf_schema[] = {
 	{ .key = "log", .type = CFG_TABLE, .offset = offsetof(struct pcscf_config, log),
 	  .sub = ims_log_schema, .help = "logging" },
@@ -24,5 +56,10 @@ const struct cfg_field pcscf_schema[] = {
 	  .def = "false",
 	  .help = "after a registration, SUBSCRIBE to its reg event at the S-CSCF (TS 24.229 5.2.3); "
 		  "needs an S-CSCF that serves the reg event package" },
+	{ .key = "rate_limit", .type = CFG_TABLE,
+	  .offset = offsetof(struct pcscf_config, rate_limit), .sub = ratelimit_schema,
+	  .help = "per-source request rate limit (503 + Retry-After when over)" },
+	{ .key = "tls", .type = CFG_TABLE, .offset = offsetof(struct pcscf_config, tls),
+	  .sub = tls_schema, .help = "TLS transport on Gm (off unless port is set)" },
 	CFG_FIELD_END
 };

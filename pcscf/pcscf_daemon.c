@@ -10,13 +10,18 @@
  *   anything else from an unregistered UE    -> 403 (TS 24.229 5.2.6.3.1)
  */
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sofia-sip/nta_tport.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_alloc.h>
+#include <sofia-sip/tport.h>
 #include <sofia-sip/tport_tag.h>
 
 #include "ims/sip.h"
@@ -54,8 +59,11 @@ static int dispatch(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
 		nta_incoming_destroy(irq);
 		return 0;
 	}
-	if (m == sip_method_register)
-		return pcscf_register(n, irq, src);
+	if (m == sip_method_register) {
+		int rc = pcscf_sec_agree(n, irq, sip, src);
+
+		return rc == 1 ? pcscf_register(n, irq, src) : rc;
+	}
 	if (m == sip_method_cancel)
 		return 481;   /* a CANCEL nta did not match to a transaction */
 	if (m == sip_method_notify && sip->sip_call_id &&
@@ -92,6 +100,62 @@ static int dispatch(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
 	return 403;
 }
 
+/* A request on our TLS listener: its flow says tls (flow_from_msg sees TCP). */
+static void mark_tls(struct pcscf *n, nta_incoming_t *irq, msg_t *msg, struct flow *src)
+{
+	tport_t *tp;
+
+	if (!n->cfg->tls.port || src->proto != FLOW_TCP)
+		return;
+	tp = nta_incoming_transport(sipagent_nta(n->sip), irq, msg);
+	if (tp && tport_has_tls(tp))
+		src->proto = FLOW_TLS;
+	tport_unref(tp);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The core's own addresses are not limited: rate_limit.exempt, and the
+ * I-CSCF of the icscf URI. */
+static bool is_exempt(const struct pcscf *n, const char *ip)
+{
+	const struct cfg_strv *ex = &n->cfg->rate_limit.exempt;
+	const char *h = n->cfg->icscf + (strncasecmp(n->cfg->icscf, "sips:", 5) == 0 ? 5 : 4);
+	size_t l = strlen(ip);
+
+	for (size_t i = 0; i < ex->n; i++)
+		if (strcmp(ex->v[i], ip) == 0)
+			return true;
+	if (h[0] == '[')
+		h++;
+	return strncasecmp(h, ip, l) == 0 && (h[l] == ':' || h[l] == ']' || h[l] == ';' ||
+					      h[l] == '\0');
+}
+
+/* Per-source rate limit (ratelimit.h): true when the request was refused
+ * (RFC 3261 21.5.4: 503 with Retry-After; an ACK gets no answer). */
+static bool over_rate(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
+		      const struct flow *src)
+{
+	char ra[24];
+
+	if (!n->rl || is_exempt(n, src->ip) || rl_allow(n->rl, src->ip, now_ms()))
+		return false;
+	if (sip->sip_request && sip->sip_request->rq_method != sip_method_ack) {
+		snprintf(ra, sizeof ra, "%lld", n->cfg->rate_limit.retry_after);
+		nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(ra),
+				    TAG_END());
+	}
+	nta_incoming_destroy(irq);
+	return true;
+}
+
 static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct pcscf *n = ctx;
@@ -100,8 +164,12 @@ static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 	char why[128];
 	int rc = msg ? flow_from_msg(msg, &src) : -EINVAL;
 
+	if (rc == 0)
+		mark_tls(n, irq, msg, &src);
 	if (msg)
 		msg_destroy(msg);
+	if (rc == 0 && over_rate(n, irq, sip, &src))
+		return 0;
 	if (!sip_request_is_well_formed(sip, why, sizeof why)) {
 		log_info("malformed %s: %s", sip->sip_request ? sip->sip_request->rq_method_name : "?",
 			 why);
@@ -125,6 +193,13 @@ static void on_sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 
 	(void)magic;
 	(void)t;
+	if (n->rl && rl_refused(n->rl) != n->rl_reported) {
+		log_notice("rate limit: %llu request(s) refused in the last second, %llu in all "
+			   "(%zu sources tracked)",
+			   (unsigned long long)(rl_refused(n->rl) - n->rl_reported),
+			   (unsigned long long)rl_refused(n->rl), rl_sources(n->rl));
+		n->rl_reported = rl_refused(n->rl);
+	}
 	if (dropped)
 		log_info("%zu registration(s) expired, %zu left", dropped, reg_store_count(n->regs));
 }
@@ -137,6 +212,21 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 
 	if (!n)
 		return -ENOMEM;
+	/* sofia-sip allocates a receive buffer of up to max_message_size per
+	 * datagram; with glibc's default trim threshold the heap top is given
+	 * back and faulted in again for each request (measured with perf:
+	 * _int_malloc and page faults were 40% of the relay's CPU). Keep it. */
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
+	if (cfg->sip.udp && cfg->sip.max_message_size < 65535) {
+		/* sofia-sip 1.12.11 aborts (tport_recv_dgram assertion) on the
+		 * datagram after one larger than its limit: a remote crash. */
+		log_err("sip.max_message_size %lld is below 65535 with UDP on; sofia-sip cannot "
+			"drop larger datagrams safely (raise it or set sip.udp: false)",
+			cfg->sip.max_message_size);
+		free(n);
+		return -EINVAL;
+	}
 	n->cfg = cfg;
 	ims_daemon_set_context(d, n);
 	rc = reg_store_create((size_t)cfg->max_registrations, &n->regs);
@@ -147,7 +237,16 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 	rc = flow_key_init(&n->flow_key);
 	if (rc < 0)
 		return rc;
+	if (cfg->rate_limit.rate > 0) {
+		rc = rl_create((size_t)cfg->rate_limit.sources, (double)cfg->rate_limit.rate,
+			       (double)cfg->rate_limit.burst, &n->rl);
+		if (rc < 0)
+			return rc;
+	}
 	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
+	if (rc < 0)
+		return rc;
+	rc = pcscf_tls_start(n);
 	if (rc < 0)
 		return rc;
 	/* RFC 5626 4.4.1: answer a UE's CRLFCRLF keep-alive on TCP with CRLF. */
@@ -173,6 +272,7 @@ void pcscf_stop(struct ims_daemon *d)
 	sipagent_destroy(n->sip);
 	key_store_destroy(n->keys);
 	reg_store_destroy(n->regs);
+	rl_destroy(n->rl);
 	free(n);
 	ims_daemon_set_context(d, NULL);
 }

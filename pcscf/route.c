@@ -72,10 +72,18 @@ static bool header_named(const msg_header_t *h, const char *name)
 	return hc && hc->hc_name && strcasecmp(hc->hc_name, name) == 0;
 }
 
-void pcscf_remove_header(msg_t *msg, const char *name)
+static bool header_in(const msg_header_t *h, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (header_named(h, names[i]))
+			return true;
+	return false;
+}
+
+void pcscf_remove_headers(msg_t *msg, const char *const *names)
 {
 	sip_t *sip = sip_object(msg);
-	msg_header_t **head = msg_chain_head(msg), *h;
+	msg_header_t **head = msg_chain_head(msg), *h, *succ;
 
 	if (!sip || !head)
 		return;
@@ -83,15 +91,21 @@ void pcscf_remove_header(msg_t *msg, const char *name)
 	 * the chain first. */
 	if (msg_serialize(msg, (msg_pub_t *)sip) < 0)
 		return;
-	/* Walk the message's header chain (typed and unknown headers alike,
-	 * each list element on its own) and drop every match. */
-	do {
-		for (h = *head; h; h = h->sh_succ)
-			if (header_named(h, name))
-				break;
-		if (h)
+	/* One walk over the message's header chain (typed and unknown headers
+	 * alike, each list element on its own), dropping every match; the
+	 * successor is taken before a removal unlinks h. */
+	for (h = *head; h; h = succ) {
+		succ = h->sh_succ;
+		if (header_in(h, names))
 			msg_header_remove(msg, (msg_pub_t *)sip, h);
-	} while (h);
+	}
+}
+
+void pcscf_remove_header(msg_t *msg, const char *name)
+{
+	const char *const names[] = { name, NULL };
+
+	pcscf_remove_headers(msg, names);
 }
 
 /* Drop option tag from every header of a list kind; headers left empty go. */
@@ -124,12 +138,12 @@ static void drop_option(msg_t *msg, msg_list_t **head, const char *tag)
 
 void pcscf_strip_sec_agree(msg_t *msg)
 {
+	static const char *const sec[] = { "Security-Client", "Security-Verify", NULL };
 	sip_t *sip = sip_object(msg);
 
 	if (!sip)
 		return;
-	pcscf_remove_header(msg, "Security-Client");
-	pcscf_remove_header(msg, "Security-Verify");
+	pcscf_remove_headers(msg, sec);
 	drop_option(msg, (msg_list_t **)&sip->sip_require, "sec-agree");
 	drop_option(msg, (msg_list_t **)&sip->sip_proxy_require, "sec-agree");
 }

@@ -37,6 +37,7 @@ sip:
   address: 127.0.0.1
   port: $P_PORT
   tcp: true
+${PCSCF_SIP_EXTRA:-}
 home_network: open-ims.test
 icscf: sip:127.0.0.1:$CORE_PORT
 visited_network_id: open-ims.test

@@ -77,6 +77,36 @@ static void test_identity_spoofed_pai_is_replaced_by_default_impu(void **state)
 	msg_destroy(msg);
 }
 
+/* Several forged values, in one header and in repeated headers, and the
+ * sec-agree headers, all go in the one pass over the header chain. */
+static void test_identity_strips_every_forged_and_sec_agree_header(void **state)
+{
+	msg_t *msg = parse("P-Asserted-Identity: <sip:eve@open-ims.test>, <tel:+1666>\r\n"
+			   "P-Served-User: <sip:eve2@open-ims.test>\r\n"
+			   "P-Asserted-Identity: <sip:mallory@open-ims.test>\r\n"
+			   "Security-Client: ipsec-3gpp; alg=hmac-sha-1-96; spi-c=1; spi-s=2\r\n"
+			   "Security-Verify: tls;q=0.1\r\n"
+			   "Require: sec-agree\r\n"
+			   "P-Profile-Key: <sip:evil@open-ims.test>\r\n");
+	const char *asserted = NULL, *t;
+	sip_p_asserted_identity_t const *pai = NULL;
+
+	(void)state;
+	assert_int_equal(id_assert(msg, &alice, &asserted), 0);
+	t = text(msg);
+	assert_null(strstr(t, "eve"));
+	assert_null(strstr(t, "+1666"));
+	assert_null(strstr(t, "mallory"));
+	assert_null(strstr(t, "Security-"));
+	assert_null(strstr(t, "sec-agree"));
+	assert_null(strstr(t, "evil"));
+	assert_int_equal(sip_hdr_p_asserted_identity(msg, &pai), 0);
+	assert_non_null(pai);
+	assert_null(pai->paid_next);
+	assert_string_equal(pai->paid_url->url_user, "alice");
+	msg_destroy(msg);
+}
+
 static void test_identity_registered_ppi_is_honoured_and_removed(void **state)
 {
 	msg_t *msg = parse("P-Preferred-Identity: <tel:+15550100>\r\n");
@@ -185,6 +215,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identity_spoofed_pai_is_replaced_by_default_impu),
+		cmocka_unit_test(test_identity_strips_every_forged_and_sec_agree_header),
 		cmocka_unit_test(test_identity_registered_ppi_is_honoured_and_removed),
 		cmocka_unit_test(test_identity_unregistered_ppi_falls_back_to_default),
 		cmocka_unit_test(test_identity_reg_without_impu_is_refused),

@@ -157,6 +157,26 @@ static void test_flow_token_round_trip_and_rejects_forgery(void **state)
 	assert_int_equal(flow_token(&key, &f, tok, 10), -ENOSPC);
 }
 
+/* A UE on TLS keeps its transport through the Path token, so a terminating
+ * request goes back over TLS, never in clear over TCP. */
+static void test_flow_token_keeps_tls_transport(void **state)
+{
+	struct flow_key key;
+	struct flow f, back, tcp;
+	char tok[FLOW_TOKEN_MAX], uri[128];
+
+	(void)state;
+	assert_int_equal(flow_key_init(&key), 0);
+	assert_int_equal(flow_make(&f, FLOW_TLS, "198.51.100.7", 50123), 0);
+	assert_int_equal(flow_make(&tcp, FLOW_TCP, "198.51.100.7", 50123), 0);
+	assert_false(flow_equal(&f, &tcp));
+	assert_int_equal(flow_token(&key, &f, tok, sizeof tok), 0);
+	assert_int_equal(flow_from_token(&key, tok, &back), 0);
+	assert_true(flow_equal(&f, &back));
+	assert_int_equal(flow_uri(&back, uri, sizeof uri), 0);
+	assert_non_null(strstr(uri, "transport=tls"));
+}
+
 static void test_keys_kept_per_impi_and_expire(void **state)
 {
 	struct key_store *k;
@@ -191,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_reg_store_is_bounded_but_refreshes),
 		cmocka_unit_test(test_reg_save_rejects_incomplete_entries),
 		cmocka_unit_test(test_flow_token_round_trip_and_rejects_forgery),
+		cmocka_unit_test(test_flow_token_keeps_tls_transport),
 		cmocka_unit_test(test_keys_kept_per_impi_and_expire),
 	};
 
