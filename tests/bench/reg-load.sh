@@ -1,0 +1,80 @@
+#!/bin/bash
+# reg-load.sh BUILD_DIR [USERS] [RATE] [SECONDS]: AKA registration load on
+# the whole chain. Starts a private MariaDB with USERS (10000) subscribers,
+# ims-hss, ims-scscf, ims-icscf and ims-pcscf on private ports (chain_env.sh),
+# then bench_reg_uac (built beside: SIPp cannot take per-user AKA keys from an
+# injection file, SIPp issue 640) registers every user once with
+# Digest-AKAv1-MD5 through the P-CSCF at RATE (500) new registrations per
+# second, one UDP socket per UE (the P-CSCF keeps one entry per flow), for at
+# most SECONDS (60). Prints:
+#   AKA registrations: N ok, F failed (0 sipp-quirk), X/s sustained, p50/p95 response time
+# and each daemon's RSS/Pss before and after, Pss growth per registered user
+# and CPU share. Build BUILD_DIR with -DCMAKE_BUILD_TYPE=Release, no
+# sanitizer. Environment: BENCH_LOG_LEVEL (notice), BENCH_HSS_THREADS (4),
+# BENCH_SETTLE (35: seconds before the second memory sample),
+# BENCH_PCSCF_MAX (100000: P-CSCF max_registrations),
+# KEEP_WORK=1 keeps logs, BENCH_HOLD=1 waits for Enter before stopping (to
+# attach perf/gdb). Stops only what it started (by PID) and removes its
+# work dir.
+set -u
+if [ $# -lt 1 ]; then
+	echo "usage: $0 BUILD_DIR [USERS (10000)] [RATE (500)] [SECONDS (60)]" >&2
+	exit 2
+fi
+BUILD=$(cd "$1" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$SRC/tests/bench
+UAC=$BUILD/bench/bench_reg_uac
+[ -x "$UAC" ] || { echo "$UAC not built (cmake --build $BUILD --target bench_reg_uac)" >&2; exit 2; }
+USERS=${2:-10000}
+RATE=${3:-500}
+SECS=${4:-60}
+. "$HERE/chain_env.sh"
+
+ulimit -n "$(ulimit -Hn)"
+chain_init reg
+chain_db $((USERS + 1))
+chain_start
+echo "chain up: P-CSCF 127.0.0.1:$P_SIP, I-CSCF :$I_SIP, S-CSCF :$S_SIP, HSS Diameter :$HSS_DIA, MariaDB :$DBPORT"
+
+# Warm-up: user USERS+1 until one registration passes (Diameter
+# connections come up asynchronously), bounded to 20 s.
+deadline=$(( $(date +%s) + 20 ))
+until "$UAC" 127.0.0.1:"$P_SIP" 1 1 8 $((USERS + 1)) >"$WORK/warm.out" 2>&1; do
+	[ "$(date +%s)" -ge "$deadline" ] && { cat "$WORK/warm.out"; chain_die "warm-up registration failed"; }
+	sleep 0.5
+done
+echo "warm-up registration ok"
+
+chain_sample before
+t0=$(date +%s.%N)
+timeout $((SECS + 30)) "$UAC" 127.0.0.1:"$P_SIP" "$USERS" "$RATE" "$SECS" 1 >"$WORK/uac.out" 2>&1
+uac_rc=$?
+t1=$(date +%s.%N)
+sleep 1   # let the last SARs and bindings settle before sampling memory
+chain_sample after
+# Memory again once nta has freed the transactions (timer K/J, 32 s).
+settle=${BENCH_SETTLE:-35}
+[ "$settle" -gt 0 ] && sleep "$settle"
+chain_sample settled trim
+ok=$(sed -n 's/^AKA registrations: \([0-9]*\) ok.*/\1/p' "$WORK/uac.out")
+wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+registered=$(chain_sql -N -e "SELECT COUNT(*) FROM impu WHERE reg_state = 1" 2>/dev/null)
+
+echo
+echo "=== reg-load: $USERS users, offered $RATE/s, UAC exit $uac_rc, $wall s wall ==="
+cat "$WORK/uac.out"
+awk -v o="${ok:-0}" -v n="$USERS" 'BEGIN { printf "success rate %.2f %%\n", n ? 100 * o / n : 0 }'
+echo "HSS: $registered IMPUs in state REGISTERED (incl. the warm-up user)"
+echo "right after the run (transactions still held):"
+chain_report before after "${ok:-0}" "$wall" user
+if [ "$settle" -gt 0 ]; then
+	echo "after $settle s more (transactions freed, free heap trimmed; CPU since start):"
+	chain_report before settled "${ok:-0}" "$((settle + ${wall%.*} + 1))" user
+fi
+echo "log lines written during the run: $(cat "$WORK"/*.log | wc -l) (all daemons)"
+if [ "${ok:-0}" -lt "$USERS" ]; then
+	grep -h -E 'ERR|WARN' "$WORK"/*.log 2>/dev/null | cut -c26- | sort | uniq -c | sort -rn | head -n 10
+fi
+[ -n "${BENCH_HOLD:-}" ] && { echo "holding (PIDs hss $PID_hss scscf $PID_scscf icscf $PID_icscf pcscf $PID_pcscf); Enter to stop"; read -r _; }
+exit 0
