@@ -138,6 +138,8 @@ int dia_start(const struct dia_config *cfg, unsigned apps)
 	if (ret == 0)
 		ret = add_listen_endpoint(cfg->listen, cfg->port);
 	if (ret == 0)
+		ret = dia_hooks_register();
+	if (ret == 0)
 		ret = dia_dict_init(fd_g_config->cnf_dict);
 	if (ret == 0)
 		ret = advertise(apps);

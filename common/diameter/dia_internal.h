@@ -114,6 +114,10 @@ void dia_serve_release_all(void);
  * Nagle) in every executable that starts Diameter; does nothing. */
 void dia_nodelay_link(void);
 
+/* Our handlers for the per-message hooks (dia_hooks.c); after
+ * fd_core_initialize, before fd_core_start. 0 or -errno. */
+int dia_hooks_register(void);
+
 /* Map an fd errno-style return (positive) to -errno. */
 static inline int dia_neg(int fd_ret)
 {
