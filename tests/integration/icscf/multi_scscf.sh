@@ -24,22 +24,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/icscf-multi.XXXXXX")
 USERS=300
 FRESH=30          # provisioned, registered only after the kill
 
-# free_base START SLOTS: a base port START + k*32 (k from the PID) whose 32
-# ports have no TCP/UDP listener now (other tests pick ports the same way).
-free_base() {
-	local b i try busy
-	for try in $(seq 0 30); do
-		b=$(( $1 + (($$ + try * 7919) % $2) * 32 ))
-		busy=0
-		for i in $(seq 0 31); do
-			ss -Hltun "sport = :$((b + i))" 2>/dev/null | grep -q . && { busy=1; break; }
-		done
-		[ "$busy" -eq 0 ] && break
-	done
-	echo "$b"
-}
+. "$SRC/tests/lib/ports.sh"
 # 20000..29600 like chain.sh (checked free), below the ephemeral range.
-BASE=$(free_base 20000 300)
+BASE=$(free_base 20000 300 32)
 PAR=16            # SIPp UEs at once, on ports BASE+16..BASE+31
 DBPORT=$BASE HSS_DIA=$((BASE + 1)) I_SIP=$((BASE + 2)) UE2=$((BASE + 4))
 for k in 1 2 3; do

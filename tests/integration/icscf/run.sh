@@ -20,20 +20,7 @@ SRC=$2
 BIN=$BUILD/bin
 DIR=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/icscf-it.XXXXXX")
-# free_base START SLOTS: a base port START + k*8 (k from the PID) whose 8
-# ports have no TCP/UDP listener now (other tests pick ports the same way).
-free_base() {
-	local b i try busy
-	for try in $(seq 0 30); do
-		b=$(( $1 + (($$ + try * 7919) % $2) * 8 ))
-		busy=0
-		for i in $(seq 0 7); do
-			ss -Hltun "sport = :$((b + i))" 2>/dev/null | grep -q . && { busy=1; break; }
-		done
-		[ "$busy" -eq 0 ] && break
-	done
-	echo "$b"
-}
+. "$SRC/tests/lib/ports.sh"
 # 10000..19600: below the ephemeral range.
 BASE=$(free_base 10000 1200)
 DBPORT=$BASE; DIAPORT=$((BASE + 1)); IPORT=$((BASE + 2)); P1=$((BASE + 3))
