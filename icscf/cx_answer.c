@@ -10,6 +10,8 @@
 
 #include <freeDiameter/freeDiameter-host.h>
 #include <freeDiameter/libfdcore.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
 
 struct cx_call {
 	icscf_cx_fn cb;
@@ -108,4 +110,15 @@ int icscf_cx_send(struct icscf *n, struct msg **req, icscf_cx_fn cb, void *ctx)
 	if (rc < 0)
 		free(call);
 	return rc;
+}
+
+bool icscf_cx_shed(struct icscf *n, nta_incoming_t *irq, unsigned percent)
+{
+	if (!dia_bridge_busy(n->cx, percent))
+		return false;
+	/* Before any copy or parsing: the cheapest refusal we can make. */
+	nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE,
+			    SIPTAG_HEADER_STR(ICSCF_OVERLOAD_RETRY_AFTER), TAG_END());
+	nta_incoming_destroy(irq);
+	return true;
 }

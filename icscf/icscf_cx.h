@@ -67,4 +67,17 @@ bool icscf_cx_retry_later(enum icscf_cx_proc proc, const struct icscf_cx_answer 
 /* The header added to such a 480 (seconds: about an HSS restart). */
 #define ICSCF_RETRY_AFTER "Retry-After: 30"
 
+/* Overload (RFC 6357 3, diameter.max_pending): a request that would start
+ * new work (an INVITE's LIR, a REGISTER without credentials) is refused
+ * with 503 once the Cx bridge holds this share of its bound, leaving room
+ * for the second REGISTER of registrations already challenged; any UAR/LIR
+ * beyond the bound is refused the same way. */
+#define ICSCF_ADMIT_PERCENT 75
+#define ICSCF_OVERLOAD_RETRY_AFTER "Retry-After: 2"
+
+/* Answer irq 503 with ICSCF_OVERLOAD_RETRY_AFTER (and destroy it) when the
+ * bridge is over `percent` % of its bound: returns true, the caller
+ * returns 0 from the leg callback; false: go on. */
+bool icscf_cx_shed(struct icscf *n, nta_incoming_t *irq, unsigned percent);
+
 #endif

@@ -119,6 +119,7 @@ int icscf_start(struct ims_daemon *d, void *cfgp)
 	n->cx = dia_bridge_create(n->root);
 	if (!n->cx)
 		return -ENOMEM;
+	dia_bridge_set_limit(n->cx, (unsigned)cfg->diameter.max_pending);
 	rc = sipagent_create(n->root, &cfg->sip, icscf_on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;

@@ -55,7 +55,8 @@ static void reg_free(struct reg_job *r)
  * every negative UAA to 403): it carries Retry-After. */
 static void reg_finish(struct reg_job *r, int status, const char *phrase)
 {
-	const char *extra = status == 480 ? ICSCF_RETRY_AFTER : NULL;
+	const char *extra = status == 480 ? ICSCF_RETRY_AFTER :
+			    status == 503 ? ICSCF_OVERLOAD_RETRY_AFTER : NULL;
 
 	log_notice("REGISTER impu=%s impi=%s -> %d %s", r->impu, r->impi, status, phrase);
 	if (r->state == REG_QUERY && r->irq) {
@@ -191,8 +192,21 @@ static void reg_send_uar(struct reg_job *r)
 		.impi = r->impi, .impu = r->impu, .visited = r->visited, .type = r->uat,
 	};
 
-	if (icscf_uar_send(r->job.node, &q, reg_on_uaa, r) < 0)
+	int rc = icscf_uar_send(r->job.node, &q, reg_on_uaa, r);
+
+	if (rc == -EBUSY)
+		reg_finish(r, 503, "Service Unavailable");
+	else if (rc < 0)
 		reg_finish(r, 480, "Temporarily Unavailable");
+}
+
+/* A 503 with Retry-After is an overloaded S-CSCF, not a dead one (RFC 3261
+ * 21.5.4): trying another costs one more UAR at an HSS that is likely just
+ * as loaded (RFC 6357 4, amplification), so it goes back to the UE as it
+ * is and the S-CSCF stays in the pool. */
+static bool overload_status(int status, const sip_t *sip)
+{
+	return status == 503 && sip && sip->sip_retry_after;
 }
 
 static bool failover_status(int status)
@@ -213,7 +227,8 @@ static enum sipproxy_verdict reg_on_response(void *ctx, struct sipproxy_tx *tx, 
 	(void)resp;
 	if (status < 200)
 		return SIPPROXY_RELAY;
-	if (!failover_status(status) || r->uat == CX_UAT_DE_REGISTRATION) {
+	if (!failover_status(status) || r->uat == CX_UAT_DE_REGISTRATION ||
+	    overload_status(status, sip)) {
 		log_info("REGISTER impu=%s: S-CSCF %s answered %d", r->impu, last, status);
 		reg_free(r);
 		return SIPPROXY_RELAY;
@@ -252,10 +267,12 @@ int icscf_register(struct icscf *n, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct reg_job *r;
 	int status;
-	msg_t *req = sipproxy_request_copy(irq, &status);
+	msg_t *req;
 	sip_t *rs;
 
-	(void)sip;
+	if (!sip_hdr_has_credentials(sip) && icscf_cx_shed(n, irq, ICSCF_ADMIT_PERCENT))
+		return 0;
+	req = sipproxy_request_copy(irq, &status);
 	if (!req)
 		return status;
 	rs = sip_object(req);

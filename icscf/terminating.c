@@ -55,6 +55,17 @@ static void term_finish_hdr(struct term_job *t, int status, const char *phrase, 
 	term_free(t);
 }
 
+/* Over the Cx bound: 503 with the overload Retry-After. */
+static void term_finish_overload(struct term_job *t)
+{
+	if (!t->sent && t->irq) {
+		nta_incoming_treply(t->irq, SIP_503_SERVICE_UNAVAILABLE,
+				    SIPTAG_HEADER_STR(ICSCF_OVERLOAD_RETRY_AFTER), TAG_END());
+		nta_incoming_destroy(t->irq);
+	}
+	term_free(t);
+}
+
 static void term_finish(struct term_job *t, int status, const char *phrase)
 {
 	term_finish_hdr(t, status, phrase, false);
@@ -211,9 +222,13 @@ int icscf_terminating(struct icscf *n, nta_incoming_t *irq, const sip_t *sip)
 	struct term_job *t;
 	struct icscf_lir q;
 	int status;
-	msg_t *req = sipproxy_request_copy(irq, &status);
+	msg_t *req;
 	sip_t *rs;
 
+	/* A new request (ACK and CANCEL never reach here): shed before work. */
+	if (icscf_cx_shed(n, irq, ICSCF_ADMIT_PERCENT))
+		return 0;
+	req = sipproxy_request_copy(irq, &status);
 	if (!req)
 		return status;
 	rs = sip_object(req);
@@ -240,7 +255,10 @@ int icscf_terminating(struct icscf *n, nta_incoming_t *irq, const sip_t *sip)
 	}
 	q.impu = t->impu;
 	q.originating = t->originating;
-	if (icscf_lir_send(n, &q, term_on_lia, t) < 0)
+	status = icscf_lir_send(n, &q, term_on_lia, t);
+	if (status == -EBUSY)
+		term_finish_overload(t);
+	else if (status < 0)
 		term_finish_hdr(t, 480, "Temporarily Unavailable", true);
 	return 0;
 }

@@ -59,6 +59,7 @@ struct pcscf_config {
 	char *icscf;               /* next hop for REGISTER (SIP URI) */
 	char *visited_network_id;  /* P-Visited-Network-ID value (TS 24.229 5.2.2.1) */
 	long long max_registrations;
+	long long max_pending_registers; /* REGISTERs at the core at once */
 	bool reg_event;            /* subscribe to reg event (TS 24.229 5.2.3) */
 	struct pcscf_ratelimit_config rate_limit;
 	struct pcscf_tls_config tls;
@@ -76,6 +77,9 @@ struct pcscf {
 	struct flow_key flow_key;   /* MAC key of our Path tokens */
 	struct rl_table *rl;        /* NULL when rate limiting is off */
 	uint64_t rl_reported;       /* refusals already logged */
+	size_t reg_pending;         /* REGISTERs forwarded, no final answer yet */
+	uint64_t reg_shed;          /* REGISTERs refused (overload) */
+	uint64_t reg_shed_reported; /* of which logged */
 	su_timer_t *sweep;
 };
 
@@ -85,7 +89,8 @@ void pcscf_stop(struct ims_daemon *d);
 /* Request handlers: each returns as a sipagent_request_fn does (0 after
  * taking irq, or a SIP status for the agent to send). src is the flow the
  * request arrived on. */
-int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const struct flow *src);
+int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
+		   const struct flow *src);
 int pcscf_originating(struct pcscf *n, nta_incoming_t *irq, const struct flow *src,
 		      struct reg *reg);
 int pcscf_terminating(struct pcscf *n, nta_incoming_t *irq, struct reg *reg);

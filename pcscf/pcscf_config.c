@@ -52,6 +52,12 @@ const struct cfg_field pcscf_schema[] = {
 	{ .key = "max_registrations", .type = CFG_INT,
 	  .offset = offsetof(struct pcscf_config, max_registrations), .def = "10000",
 	  .min = 1, .max = 1000000, .help = "registered UE flows kept at most" },
+	{ .key = "max_pending_registers", .type = CFG_INT,
+	  .offset = offsetof(struct pcscf_config, max_pending_registers), .def = "200",
+	  .min = 1, .max = 1000000,
+	  .help = "REGISTERs forwarded and not yet answered; beyond 3/4 of it a new registration "
+		  "(no credentials), beyond it any REGISTER, is answered 503 with Retry-After "
+		  "(overload)" },
 	{ .key = "reg_event", .type = CFG_BOOL, .offset = offsetof(struct pcscf_config, reg_event),
 	  .def = "false",
 	  .help = "after a registration, SUBSCRIBE to its reg event at the S-CSCF (TS 24.229 5.2.3); "

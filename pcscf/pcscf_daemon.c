@@ -62,7 +62,7 @@ static int dispatch(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
 	if (m == sip_method_register) {
 		int rc = pcscf_sec_agree(n, irq, sip, src);
 
-		return rc == 1 ? pcscf_register(n, irq, src) : rc;
+		return rc == 1 ? pcscf_register(n, irq, sip, src) : rc;
 	}
 	if (m == sip_method_cancel)
 		return 481;   /* a CANCEL nta did not match to a transaction */
@@ -193,6 +193,12 @@ static void on_sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 
 	(void)magic;
 	(void)t;
+	if (n->reg_shed != n->reg_shed_reported) {
+		log_warn("overload: %llu REGISTER(s) refused with 503 in the last second, "
+			 "%zu at the core", (unsigned long long)(n->reg_shed - n->reg_shed_reported),
+			 n->reg_pending);
+		n->reg_shed_reported = n->reg_shed;
+	}
 	if (n->rl && rl_refused(n->rl) != n->rl_reported) {
 		log_notice("rate limit: %llu request(s) refused in the last second, %llu in all "
 			   "(%zu sources tracked)",

@@ -18,6 +18,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_protos.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_alloc.h>
 
 #include "ims/sip.h"
@@ -32,10 +33,13 @@ struct reg_tx {
 	char *impi;
 	char *contact;    /* first Contact URI of the request, NULL if none/"*" */
 	bool dereg;       /* Expires 0 (RFC 3261 10.2.2) */
+	bool pending;     /* counted in n->reg_pending */
 };
 
 static void reg_tx_free(struct reg_tx *t)
 {
+	if (t->pending)
+		t->n->reg_pending--;
 	free(t->impi);
 	free(t->contact);
 	free(t);
@@ -233,13 +237,41 @@ static int prepare(struct pcscf *n, msg_t *req, const struct flow *src)
 	return 0;
 }
 
-int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const struct flow *src)
+/* Overload control (RFC 6357 3): the REGISTERs in flight toward the core
+ * are bounded, so that beyond the chain's capacity the work waiting in it
+ * (and the time a REGISTER waits) stays bounded too, instead of requests
+ * queueing until the UE's timers fire and its retransmissions add to the
+ * load. A new registration (no credentials) is refused from 3/4 of the
+ * bound, leaving room for those whose challenge is already spent. Checked
+ * before any copy or parsing: a refusal is the cheapest answer we have. */
+#define PCSCF_ADMIT_PERCENT 75
+#define PCSCF_OVERLOAD_RETRY_AFTER "2"
+
+static bool overloaded(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip)
+{
+	size_t max = (size_t)n->cfg->max_pending_registers;
+
+	if (n->reg_pending < max && (n->reg_pending * 100 < max * PCSCF_ADMIT_PERCENT ||
+				     sip_hdr_has_credentials(sip)))
+		return false;
+	n->reg_shed++;
+	nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE,
+			    SIPTAG_RETRY_AFTER_STR(PCSCF_OVERLOAD_RETRY_AFTER), TAG_END());
+	nta_incoming_destroy(irq);
+	return true;
+}
+
+int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const sip_t *rsip,
+		   const struct flow *src)
 {
 	int status = 500, rc;
-	msg_t *req = sipproxy_request_copy(irq, &status);
+	msg_t *req;
 	struct reg_tx *t = NULL;
 	sip_t *sip;
 
+	if (overloaded(n, irq, rsip))
+		return 0;
+	req = sipproxy_request_copy(irq, &status);
 	if (!req)
 		return status;
 	sip = sip_object(req);
@@ -267,9 +299,13 @@ int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const struct flow *src)
 		goto out;
 	}
 	status = pcscf_forward(n, irq, req, n->cfg->icscf, on_register_response, t);
-	if (status != 0)
+	if (status != 0) {
 		reg_tx_free(t);
-	return status;
+		return status;
+	}
+	t->pending = true;
+	n->reg_pending++;
+	return 0;
 out:
 	if (t)
 		reg_tx_free(t);

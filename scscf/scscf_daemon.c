@@ -123,6 +123,7 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 	n->cx = dia_bridge_create(ims_daemon_root(d));
 	if (!n->cx)
 		return -ENOMEM;
+	dia_bridge_set_limit(n->cx, (unsigned)cfg->diameter.max_pending);
 	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;

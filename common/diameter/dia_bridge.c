@@ -27,6 +27,10 @@ struct dia_bridge {
 	atomic_int refs;
 	bool closed; /* under lock; set by destroy on the loop thread */
 	su_root_t *root;
+	atomic_uint pending;    /* client requests in flight */
+	atomic_uint limit;      /* bound on pending, 0 = none */
+	atomic_ulong refused;   /* -EBUSY in the current overload episode */
+	atomic_bool overloaded; /* an episode is going on (logging only) */
 };
 
 struct pending { /* one client request in flight */
@@ -194,6 +198,7 @@ static void deliver_to_pending(struct pending *pd, struct msg *m, int err)
 	struct post p = { .kind = POST_ANSWER, .pending = pd, .m = m, .err = err };
 	struct dia_bridge *b = pd->bridge;
 
+	atomic_fetch_sub(&b->pending, 1);
 	if (post_to_loop(b, &p) != 0) {
 		/* Bridge gone (or no memory): nobody to tell. */
 		if (m)
@@ -231,6 +236,10 @@ struct dia_bridge *dia_bridge_create(su_root_t *root)
 		return NULL;
 	pthread_mutex_init(&b->lock, NULL);
 	atomic_init(&b->refs, 1);
+	atomic_init(&b->pending, 0);
+	atomic_init(&b->limit, 0);
+	atomic_init(&b->refused, 0);
+	atomic_init(&b->overloaded, false);
 	b->root = root;
 	return b;
 }
@@ -246,6 +255,45 @@ void dia_bridge_destroy(struct dia_bridge *b)
 	bridge_unref(b);
 }
 
+void dia_bridge_set_limit(struct dia_bridge *b, unsigned max)
+{
+	if (b)
+		atomic_store(&b->limit, max);
+}
+
+unsigned dia_bridge_pending(const struct dia_bridge *b)
+{
+	return b ? atomic_load(&b->pending) : 0;
+}
+
+bool dia_bridge_busy(const struct dia_bridge *b, unsigned percent)
+{
+	unsigned long max = b ? atomic_load(&b->limit) : 0;
+
+	return max && (unsigned long)atomic_load(&b->pending) * 100 >= max * percent;
+}
+
+/* Take one slot of the bound, or -EBUSY. Logs the start and the end of an
+ * overload episode, not each refusal. */
+static int take_slot(struct dia_bridge *b)
+{
+	unsigned max = atomic_load(&b->limit);
+	unsigned n = atomic_fetch_add(&b->pending, 1);
+
+	if (max && n >= max) {
+		atomic_fetch_sub(&b->pending, 1);
+		atomic_fetch_add(&b->refused, 1);
+		if (!atomic_exchange(&b->overloaded, true))
+			log_warn("diameter: %u requests in flight, refusing new ones (overload)",
+				 max);
+		return -EBUSY;
+	}
+	if (atomic_load(&b->overloaded) && atomic_exchange(&b->overloaded, false))
+		log_notice("diameter: overload over, %lu requests refused",
+			   atomic_exchange(&b->refused, 0));
+	return 0;
+}
+
 int dia_bridge_send(struct dia_bridge *b, struct msg **req, int timeout_ms,
 		    dia_answer_fn cb, void *ctx)
 {
@@ -257,8 +305,12 @@ int dia_bridge_send(struct dia_bridge *b, struct msg **req, int timeout_ms,
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = take_slot(b);
+	if (ret != 0)
+		goto out;
 	pd = calloc(1, sizeof *pd);
 	if (!pd) {
+		atomic_fetch_sub(&b->pending, 1);
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -275,6 +327,7 @@ int dia_bridge_send(struct dia_bridge *b, struct msg **req, int timeout_ms,
 	bridge_ref(b);
 	ret = dia_neg(fd_msg_send_timeout(req, on_answer, pd, on_expire, &ts));
 	if (ret != 0) {
+		atomic_fetch_sub(&b->pending, 1);
 		bridge_unref(b);
 		goto out;
 	}

@@ -102,6 +102,10 @@ const struct cfg_field dia_schema[] = {
 	{ .key = "reconnect_interval", .type = CFG_DURATION, .def = "30s",
 	  .min = 1000, .max = 3600000, .offset = offsetof(struct dia_config, reconnect_interval),
 	  .help = "Tc, delay between connection attempts to a peer" },
+	{ .key = "max_pending", .type = CFG_INT, .def = "256", .min = 1, .max = 1000000,
+	  .offset = offsetof(struct dia_config, max_pending),
+	  .help = "client requests in flight at once (SIP daemons); beyond, the SIP request is "
+		  "answered 503 with Retry-After (overload)" },
 	{ .key = "peers", .type = CFG_TABLE_LIST, .sub = peer_schema,
 	  .elem_size = sizeof(struct dia_peer_config),
 	  .offset = offsetof(struct dia_config, peers), .help = "peers we connect to" },

@@ -245,6 +245,19 @@ bool sip_hdr_supports_path(const sip_t *sip)
 		       sip_hdr_has_option(sip->sip_require, "path"));
 }
 
+bool sip_hdr_has_credentials(const sip_t *sip)
+{
+	const sip_authorization_t *au;
+
+	for (au = sip ? sip->sip_authorization : NULL; au; au = au->au_next) {
+		const char *v = msg_params_find(au->au_params, "response=");
+
+		if (v && v[0] && strcmp(v, "\"\"") != 0)
+			return true;
+	}
+	return false;
+}
+
 static int parse_u32(const char *s, uint32_t *v)
 {
 	char *end;

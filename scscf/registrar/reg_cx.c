@@ -158,7 +158,7 @@ void reg_cx_mar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const stru
 	int rc;
 
 	/* Refuse before spending an authentication vector (TS 33.203 6.1). */
-	if (r->auth.count >= r->auth.max) {
+	if (r->auth.count >= r->auth.max || dia_bridge_busy(r->cx, REG_ADMIT_PERCENT)) {
 		reg_reply_status(irq, req, 503, "Service Unavailable", 5);
 		return;
 	}
@@ -179,7 +179,10 @@ void reg_cx_mar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const stru
 	rc = cxc_mar_build(&r->hss, &m, &mar);
 	if (rc == 0)
 		rc = dia_bridge_send(r->cx, &mar, (int)r->cfg->cx_timeout, on_maa, op);
-	if (rc < 0) {
+	if (rc == -EBUSY) {
+		reg_reply_status(irq, req, 503, "Service Unavailable", REG_OVERLOAD_RETRY_AFTER);
+		reg_op_free(op);
+	} else if (rc < 0) {
 		log_err("MAR impi=%s: cannot send: %s", q->impi, strerror(-rc));
 		reg_reply_status(irq, req, 500, "Server Internal Error", 5);
 		reg_op_free(op);
@@ -261,7 +264,13 @@ void reg_cx_sar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const char
 	rc = cxc_sar_build(&r->hss, &s, &sar);
 	if (rc == 0)
 		rc = dia_bridge_send(r->cx, &sar, (int)r->cfg->cx_timeout, on_saa, op);
-	if (rc < 0) {
+	if (rc == -EBUSY) {
+		/* Overload (the bridge logged it): the UE registers again later. */
+		if (irq)
+			reg_reply_status(irq, req, 503, "Service Unavailable",
+					 REG_OVERLOAD_RETRY_AFTER);
+		reg_op_free(op);
+	} else if (rc < 0) {
 		log_err("SAR impu=%s type=%d: cannot send: %s", impu, sat, strerror(-rc));
 		if (irq)
 			reg_reply_status(irq, req, 500, "Server Internal Error", 5);

@@ -91,6 +91,14 @@ int reg_cx_sar_unregistered(struct registrar *r, const char *impu, registrar_pro
 void reg_register_finish(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 			 struct reg_profile **profile);
 
+/* Overload (RFC 6357 3): a REGISTER that would start an authentication is
+ * refused with 503 once the Cx bridge holds this share of its bound
+ * (diameter.max_pending), so that the REGISTERs with credentials, whose
+ * challenge is already spent, still find room for their SAR. */
+#define REG_ADMIT_PERCENT 75
+/* Retry-After (s) of those 503s: about what the HSS needs to drain. */
+#define REG_OVERLOAD_RETRY_AFTER 2
+
 /* reg_reply.c: each sends one final response, destroys irq and drops req
  * (req may be NULL). */
 void reg_reply_status(nta_incoming_t *irq, msg_t *req, int status, const char *phrase,

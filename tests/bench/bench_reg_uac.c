@@ -64,7 +64,7 @@ static struct ue *ues;
 static unsigned first_user;
 static double *lat;
 static size_t n_lat;
-static unsigned long n_retried, n_rtx, n_badmac, n_other;
+static unsigned long n_retried, n_rtx, n_badmac, n_other, n_503, n_timeout;
 
 static double now_ms(void)
 {
@@ -269,6 +269,8 @@ static void on_response(struct ue *u, size_t i, const char *buf, double now)
 		n_retried++;
 		send_initial(u, i, now);
 	} else {
+		if (code == 503)
+			n_503++; /* overload: refused early (counted in other failures) */
 		n_other++;
 		finish(u, UE_FAILED, now);
 	}
@@ -379,6 +381,7 @@ int main(int argc, char **argv)
 				if (u->st != UE_REG1 && u->st != UE_REG2)
 					continue;
 				if (now - u->t_sent > TX_TIMEOUT_MS) {
+					n_timeout++;
 					finish(u, UE_FAILED, now);
 					done++;
 				} else if (now >= u->t_next) {
@@ -401,6 +404,8 @@ int main(int argc, char **argv)
 		       " 401/403: %lu; retransmissions: %lu; bad MAC-A: %lu; other failures: %lu;"
 		       " busiest second: %lu ok; last 200 at %.2f s\n",
 		       users, rate, users - started, n_retried, n_rtx, n_badmac, n_other, best, span);
+		printf("of the failures: 503 (overload, refused early): %lu; transaction"
+		       " timeouts: %lu\n", n_503, n_timeout);
 	}
 	rc = n_lat == users ? 0 : 1;
 out:

@@ -163,6 +163,7 @@ diameter:
   realm: $REALM
   listen: 127.0.0.1
   port: $S_DIA
+  max_pending: ${BENCH_MAX_PENDING:-256}
   peers:
     - identity: hss.$REALM
       address: 127.0.0.1
@@ -184,6 +185,7 @@ diameter:
   realm: $REALM
   listen: 127.0.0.1
   port: $I_DIA
+  max_pending: ${BENCH_MAX_PENDING:-256}
   peers:
     - identity: hss.$REALM
       address: 127.0.0.1
@@ -207,6 +209,7 @@ home_network: $REALM
 icscf: sip:127.0.0.1:$I_SIP
 visited_network_id: $REALM
 max_registrations: ${BENCH_PCSCF_MAX:-100000}
+max_pending_registers: ${BENCH_PCSCF_PENDING:-200}
 YAML
 }
 

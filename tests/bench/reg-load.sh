@@ -12,7 +12,9 @@
 # and CPU share. Build BUILD_DIR with -DCMAKE_BUILD_TYPE=Release, no
 # sanitizer. Environment: BENCH_LOG_LEVEL (notice), BENCH_HSS_THREADS (4),
 # BENCH_SETTLE (35: seconds before the second memory sample),
-# BENCH_PCSCF_MAX (100000: P-CSCF max_registrations),
+# BENCH_PCSCF_MAX (100000: P-CSCF max_registrations), BENCH_MAX_PENDING (256:
+# diameter.max_pending of the S-CSCF and I-CSCF; 1000000 = no overload bound),
+# BENCH_PCSCF_PENDING (200: P-CSCF max_pending_registers),
 # KEEP_WORK=1 keeps logs, BENCH_HOLD=1 waits for Enter before stopping (to
 # attach perf/gdb). Stops only what it started (by PID) and removes its
 # work dir.

@@ -40,6 +40,11 @@
  * 6. dia_serve_direct() handlers (HSS) run on a freeDiameter dispatch thread
  *    and must not block long: size app_threads to the number of DB
  *    connections (one connection per thread).
+ * 7. Overload: a bridge bounds its client requests in flight
+ *    (dia_bridge_set_limit, from diameter.max_pending). Beyond the bound
+ *    dia_bridge_send() fails at once with -EBUSY, and the daemon answers the
+ *    SIP request 503 with Retry-After (RFC 3261 21.5.4, RFC 6357 3) instead
+ *    of queueing it behind requests whose SIP transactions will time out.
  */
 #ifndef IMS_DIAMETER_H
 #define IMS_DIAMETER_H
@@ -136,6 +141,7 @@ struct dia_config {
 	bool accept_unknown_peers; /* default false */
 	long long watchdog_interval;  /* ms, Tw (RFC 3539), default 30s, >= 6s */
 	long long reconnect_interval; /* ms, Tc, default 30s */
+	long long max_pending;     /* client requests in flight per bridge (256) */
 	struct cfg_list peers;     /* of struct dia_peer_config */
 };
 
@@ -262,6 +268,17 @@ void dia_bridge_destroy(struct dia_bridge *bridge);
  * bridge is destroyed first) or -errno (cb will not run). */
 int dia_bridge_send(struct dia_bridge *bridge, struct msg **req, int timeout_ms,
 		    dia_answer_fn cb, void *ctx);
+/* Bound the requests in flight (0 = no bound, the default): with `max`
+ * pending, dia_bridge_send() frees *req and returns -EBUSY. The episodes of
+ * overload are logged once each (start, then the number refused at the
+ * end), not per request. */
+void dia_bridge_set_limit(struct dia_bridge *bridge, unsigned max);
+/* Requests in flight, and true when at least `percent` % of the bound are
+ * (always false without a bound): admission of new work (e.g. a REGISTER
+ * that starts an authentication) below the hard bound keeps room for the
+ * requests that finish work already begun. */
+unsigned dia_bridge_pending(const struct dia_bridge *bridge);
+bool dia_bridge_busy(const struct dia_bridge *bridge, unsigned percent);
 /* Handle incoming requests (app, cmd) on the loop thread. Before dia_start
  * is not allowed: call after dia_start. 0 or -errno. */
 int dia_bridge_serve(struct dia_bridge *bridge, unsigned app, uint32_t cmd_code,

@@ -165,6 +165,10 @@ int sip_hdr_add_service_route(msg_t *msg, const char *uri);
 bool sip_hdr_has_option(const msg_list_t *list, const char *option);
 /* Supported: path or Require: path present (RFC 3327 5). */
 bool sip_hdr_supports_path(const sip_t *sip);
+/* True when an Authorization answers a challenge (a non-empty response,
+ * RFC 3261 22.4); the first REGISTER of IMS carries an empty one
+ * (TS 24.229 5.1.1.2.1). Overload control admits these before new ones. */
+bool sip_hdr_has_credentials(const sip_t *sip);
 
 /* Security-Client/Server/Verify "ipsec-3gpp" parameters (TS 33.203 H.2,
  * RFC 3329). Missing numbers are 0, missing strings NULL. */

@@ -308,6 +308,37 @@ static void test_destroyed_bridge_never_calls_back(void **state)
 	assert_int_equal(r.calls, 0);
 }
 
+static void test_bridge_over_its_bound_refuses_at_once_with_ebusy(void **state)
+{
+	struct dia_bridge *b = dia_bridge_create(g_root);
+	struct result r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+	struct msg *m = new_lir();
+
+	(void)state;
+	assert_non_null(b);
+	dia_bridge_set_limit(b, 1);
+	assert_false(dia_bridge_busy(b, 100));
+	assert_int_equal(dia_bridge_send(b, &m, 3000, on_answer, &r1), 0);
+	assert_int_equal(dia_bridge_pending(b), 1);
+	assert_true(dia_bridge_busy(b, 100));
+	m = new_lir();
+	assert_int_equal(dia_bridge_send(b, &m, 3000, on_answer, &r2), -EBUSY);
+	assert_null(m); /* taken even when refused */
+	run_loop_ms(5000, &r1); /* the slow LIR answer (~1.5 s) frees the slot */
+	assert_int_equal(r1.calls, 1);
+	assert_int_equal(dia_bridge_pending(b), 0);
+	assert_false(dia_bridge_busy(b, 100));
+	m = new_lir();
+	assert_int_equal(dia_bridge_send(b, &m, 300, on_answer, &r3), 0);
+	run_loop_ms(3000, &r3); /* a timeout frees its slot too */
+	assert_int_equal(r3.err, -ETIMEDOUT);
+	assert_int_equal(dia_bridge_pending(b), 0);
+	assert_int_equal(r2.calls, 0);
+	dia_bridge_destroy(b);
+	run_loop_ms(1600, NULL); /* r3's late answer: no callback */
+	assert_int_equal(r3.calls, 1);
+}
+
 static void test_bad_arguments_are_refused_and_request_freed(void **state)
 {
 	struct result r = { 0 };
@@ -405,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_loop_served_request_is_answered_from_server_loop),
 		cmocka_unit_test(test_slow_answer_times_out_then_late_answer_is_dropped),
 		cmocka_unit_test(test_destroyed_bridge_never_calls_back),
+		cmocka_unit_test(test_bridge_over_its_bound_refuses_at_once_with_ebusy),
 		cmocka_unit_test(test_bad_arguments_are_refused_and_request_freed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
