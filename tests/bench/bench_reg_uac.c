@@ -16,6 +16,7 @@
  * start at RATE per second; a 403 after the answer starts over with a fresh
  * REGISTER (at most 3 attempts); requests are retransmitted (T1 500 ms,
  * doubling, 4 s cap, 16 s per transaction). Stops after SECONDS.
+ * Environment BENCH_UE_PORT=P: UE i binds local port P+i (call-load.sh).
  * Prints one summary line (ok, failed, retried, sustained rate, latency
  * percentiles from the first REGISTER to the 200) and the busiest second.
  */
@@ -61,7 +62,7 @@ struct ue {
 
 static struct sockaddr_in target;
 static struct ue *ues;
-static unsigned first_user;
+static unsigned first_user, local_port;
 static double *lat;
 static size_t n_lat;
 static unsigned long n_retried, n_rtx, n_badmac, n_other, n_503, n_timeout;
@@ -310,6 +311,12 @@ int main(int argc, char **argv)
 	rate = strtod(argv[3], NULL);
 	secs = strtod(argv[4], NULL);
 	first_user = argc > 5 ? (unsigned)strtoul(argv[5], NULL, 10) : 1;
+	/* BENCH_UE_PORT: UE i binds port BENCH_UE_PORT + i (call-load.sh
+	 * registers from the ports its SIPp UAC/UAS then use), else any port. */
+	if (getenv("BENCH_UE_PORT"))
+		local_port = (unsigned)strtoul(getenv("BENCH_UE_PORT"), NULL, 10);
+	if (local_port && (local_port > 65535 || users > 65536 - local_port))
+		return 2;
 	if (!users || rate <= 0 || secs <= 0 || secs > 3600)
 		return 2;
 	target.sin_family = AF_INET;
@@ -336,6 +343,8 @@ int main(int argc, char **argv)
 			struct epoll_event e = { .events = EPOLLIN, .data.u64 = started };
 
 			me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			if (local_port)
+				me.sin_port = htons((uint16_t)(local_port + started));
 			u->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 			if (u->fd < 0 || bind(u->fd, (struct sockaddr *)&me, sizeof me) ||
 			    epoll_ctl(ep, EPOLL_CTL_ADD, u->fd, &e)) {
