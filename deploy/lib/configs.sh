@@ -121,5 +121,8 @@ sip:
 home_network: $realm
 icscf: sip:$2:5060
 visited_network_id: $realm
+# Subscribe to each registration's reg event at the S-CSCF (TS 24.229 5.2.3):
+# a network-initiated de-registration (HSS RTR) then reaches the P-CSCF too.
+reg_event: true
 YAML
 }

@@ -22,7 +22,9 @@ mdb_user_opt() {
 mdb_start() {
 	local dir=$1 port=$2
 	local deadline=$(( $(date +%s) + ${IMS_MARIADB_TIMEOUT:-30} ))
-	mkdir -p "$dir" || return 1
+	# A private tmpdir: concurrent servers sharing /tmp have lost each
+	# other's temporary tables during mariadb-install-db.
+	mkdir -p "$dir/tmp" || return 1
 	dir=$(cd "$dir" && pwd)
 	if [ -e "$dir/mariadbd.pid" ] && kill -0 "$(cat "$dir/mariadbd.pid")" 2>/dev/null; then
 		echo "mariadb.sh: a server already runs for $dir" >&2
@@ -30,7 +32,7 @@ mdb_start() {
 	fi
 	if [ ! -d "$dir/data/mysql" ]; then
 		mariadb-install-db --no-defaults --auth-root-authentication-method=normal \
-			--datadir="$dir/data" "$(mdb_user_opt)" --skip-test-db \
+			--datadir="$dir/data" "$(mdb_user_opt)" --skip-test-db --tmpdir="$dir/tmp" \
 			>"$dir/install.log" 2>&1 || {
 			echo "mariadb.sh: mariadb-install-db failed, see $dir/install.log" >&2
 			return 1
@@ -38,7 +40,7 @@ mdb_start() {
 	fi
 	mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
 		--port="$port" --bind-address="${IMS_MARIADB_BIND:-127.0.0.1}" --pid-file="$dir/mysqld.pid" \
-		"$(mdb_user_opt)" --log-error="$dir/error.log" --skip-log-bin \
+		"$(mdb_user_opt)" --log-error="$dir/error.log" --skip-log-bin --tmpdir="$dir/tmp" \
 		--innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
 		--innodb-flush-log-at-trx-commit=2 --skip-name-resolve \
 		</dev/null >>"$dir/error.log" 2>&1 &
