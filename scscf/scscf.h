@@ -41,6 +41,15 @@ struct scscf_number {
 	struct cfg_strv uris;
 };
 
+/* How a terminating request reaches the user's contacts (RFC 3261 16.6,
+ * RFC 3841): q classes in turn, a class at once (parallel); one contact at
+ * a time (sequential); or only the best contact (highest-q, no forking). */
+enum scscf_fork_mode {
+	SCSCF_FORK_PARALLEL = 0,
+	SCSCF_FORK_SEQUENTIAL,
+	SCSCF_FORK_HIGHEST_Q,
+};
+
 /* Section "session:" (TS 24.229 5.4.3, TS 23.218 6). */
 struct scscf_session_config {
 	char *icscf;                /* next hop toward the terminating side (LIR) */
@@ -49,6 +58,11 @@ struct scscf_session_config {
 	struct cfg_list numbers;    /* struct scscf_number */
 	long long max_isc;          /* AS round trips in flight (ODI entries) */
 	long long odi_linger;       /* ms an ODI stays valid after its AS answered */
+	int fork;                   /* enum scscf_fork_mode */
+	long long max_branches;     /* contacts tried per request */
+	long long branch_timeout;   /* ms without a sign of life (1xx > 100, final) */
+	long long ring_timeout;     /* ms a ringing branch may stay unanswered */
+	long long unknown_number;   /* status for a number without a route: 404 or 604 */
 };
 
 struct scscf_config {

@@ -1,5 +1,8 @@
 /* S-CSCF configuration schema (the one table: keys, types, defaults, help). */
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "scscf.h"
 
@@ -63,6 +66,17 @@ static const struct cfg_field number_schema[] = {
 	CFG_FIELD_END
 };
 
+static const char *const fork_names[] = { "parallel", "sequential", "highest-q", NULL };
+
+/* RFC 3261 21.4.5 / 21.6.2: only "not found here" or "does not exist anywhere". */
+static int check_unknown_number(const char *value, char *why, size_t whylen)
+{
+	if (!strcmp(value, "404") || !strcmp(value, "604"))
+		return 0;
+	snprintf(why, whylen, "must be 404 or 604");
+	return -EINVAL;
+}
+
 static const struct cfg_field session_schema[] = {
 	{ .key = "icscf", .type = CFG_STR, .offset = SC(icscf), .def = "sip:127.0.0.1:5060",
 	  .check = cfg_check_sip_uri,
@@ -70,7 +84,10 @@ static const struct cfg_field session_schema[] = {
 	{ .key = "route_local", .type = CFG_BOOL, .offset = SC(route_local), .def = "true",
 	  .help = "callee registered here: go to the terminating case directly" },
 	{ .key = "breakout", .type = CFG_STR, .offset = SC(breakout), .check = cfg_check_sip_uri,
-	  .help = "next hop for tel URIs not in the number table (BGCF); absent: 404" },
+	  .help = "next hop for tel URIs not in the number table (BGCF/MGCF); absent: unknown_number" },
+	{ .key = "unknown_number", .type = CFG_INT, .offset = SC(unknown_number), .def = "404",
+	  .min = 404, .max = 604, .check = check_unknown_number,
+	  .help = "status for a number neither in the table nor with a breakout: 404 or 604" },
 	{ .key = "numbers", .type = CFG_TABLE_LIST, .offset = SC(numbers), .sub = number_schema,
 	  .elem_size = sizeof(struct scscf_number),
 	  .help = "tel/ENUM number table: E.164 number -> SIP URIs (TS 24.229 5.4.3.2)" },
@@ -79,6 +96,19 @@ static const struct cfg_field session_schema[] = {
 	{ .key = "odi_linger", .type = CFG_DURATION, .offset = SC(odi_linger), .def = "32s",
 	  .min = 0, .max = 3600000,
 	  .help = "how long an AS may still send a request back after answering (B2BUA AS)" },
+	{ .key = "fork", .type = CFG_ENUM, .offset = SC(fork), .def = "parallel",
+	  .enum_names = fork_names,
+	  .help = "terminating forking: parallel (q classes in turn, each at once), sequential "
+		  "(one contact at a time), highest-q (best contact only)" },
+	{ .key = "max_branches", .type = CFG_INT, .offset = SC(max_branches), .def = "8", .min = 1,
+	  .max = 16, .help = "contacts tried per terminating request (highest q first)" },
+	{ .key = "branch_timeout", .type = CFG_DURATION, .offset = SC(branch_timeout),
+	  .def = "4s", .min = 200, .max = 32000,
+	  .help = "a branch with no response beyond 100 Trying by then is given up (408)" },
+	{ .key = "ring_timeout", .type = CFG_DURATION, .offset = SC(ring_timeout),
+	  .def = "180s", .min = 1000, .max = 600000,
+	  .help = "a branch that rings but is not answered by then is CANCELled (RFC 3261 16.8 "
+		  "Timer C; lower it to move on sooner in sequential forking)" },
 	CFG_FIELD_END
 };
 

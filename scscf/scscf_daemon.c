@@ -74,13 +74,14 @@ static int start_registrar(struct ims_daemon *d, struct scscf *n)
 	return registrar_create(&p, &n->reg);
 }
 
-static int start_session(struct scscf *n)
+static int start_session(struct ims_daemon *d, struct scscf *n)
 {
 	const struct scscf_config *cfg = n->cfg;
 	const struct scscf_registrar_config *rc = &cfg->registrar;
 	struct session_params p = {
 		.cfg = &cfg->session,
 		.sip = n->sip,
+		.root = ims_daemon_root(d),
 		.reg = n->reg,
 		.server_name = rc->server_name,
 		.realm = rc->realm ? rc->realm : cfg->diameter.realm,
@@ -130,7 +131,7 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 	rc = start_registrar(d, n);
 	if (rc < 0)
 		return rc;
-	rc = start_session(n);
+	rc = start_session(d, n);
 	if (rc < 0)
 		return rc;
 	ims_daemon_status(d, "serving SIP on %s", sipagent_hostport(n->sip));

@@ -238,6 +238,19 @@ void sipproxy_reply(struct sipproxy_tx *tx, int status, const char *phrase,
 	tx_free(tx);
 }
 
+nta_incoming_t *sipproxy_release(struct sipproxy_tx *tx)
+{
+	nta_incoming_t *irq;
+
+	if (!tx || !tx->waiting)
+		return NULL;
+	irq = tx->irq;
+	tx->irq = NULL;
+	nta_incoming_bind(irq, NULL, NULL);
+	tx_free(tx);
+	return irq;
+}
+
 const sip_t *sipproxy_request(const struct sipproxy_tx *tx)
 {
 	return tx->sent ? sip_object(tx->sent) : NULL;

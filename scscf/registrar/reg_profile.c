@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
+#include "ifc/ifc.h"
 #include "ims/log.h"
 
 static void xml_silent(void *ctx, const char *msg, ...)
@@ -168,6 +169,30 @@ static int read_subscription(struct reg_profile *p, xmlDoc *doc)
 	return 0;
 }
 
+/* The iFCs of every ServiceProfile, compiled once per profile (TS 29.228
+ * B.2.2). An iFC set that does not compile is logged and left out (the
+ * user keeps the other profiles and registration), as before per request. */
+static int compile_ifcs(struct reg_profile *p)
+{
+	size_t i;
+	int rc;
+
+	p->ifc = calloc(p->n_profiles ? p->n_profiles : 1, sizeof *p->ifc);
+	if (!p->ifc)
+		return -ENOMEM;
+	for (i = 0; i < p->n_profiles; i++) {
+		if (!p->ifc_xml[i])
+			continue;
+		rc = ifc_profile_parse(p->ifc_xml[i], strlen(p->ifc_xml[i]), 0, &p->ifc[i]);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0)
+			log_warn("iFCs of ServiceProfile %zu of %s unusable: %s", i,
+				 p->private_id ? p->private_id : "-", strerror(-rc));
+	}
+	return 0;
+}
+
 int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out)
 {
 	struct reg_profile *p = NULL;
@@ -212,6 +237,9 @@ int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out)
 		if (ifc)
 			p->ifc_xml = ifc;
 	}
+	rc = compile_ifcs(p);
+	if (rc < 0)
+		goto out;
 	p->xml = malloc(len + 1);
 	if (!p->xml) {
 		rc = -ENOMEM;
@@ -244,6 +272,10 @@ void reg_profile_free(struct reg_profile *p)
 		for (i = 0; i < p->n_profiles; i++)
 			free(p->ifc_xml[i]);
 	free(p->ifc_xml);
+	if (p->ifc)
+		for (i = 0; i < p->n_profiles; i++)
+			ifc_profile_free(p->ifc[i]);
+	free(p->ifc);
 	free(p);
 }
 

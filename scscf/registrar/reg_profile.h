@@ -3,7 +3,9 @@
  * (TS 29.228 Annex B / E, TS 29.229 6.3.11) read into what the registrar
  * keeps: the PrivateID, every PublicIdentity (Identity, BarringIndication)
  * in document order — the implicit registration set in HSS order — and the
- * raw InitialFilterCriteria XML of each ServiceProfile (for the iFC engine).
+ * raw InitialFilterCriteria XML of each ServiceProfile, and those iFCs
+ * compiled once (ifc.h) here, at SAR/PPR time, so session control never
+ * parses XML per request.
  *
  * Hostile input: the document is parsed with XML_PARSE_NONET and without
  * XML_PARSE_NOENT; a document carrying a DTD (internal or external subset,
@@ -25,6 +27,8 @@
 #define REG_PROFILE_MAX_IDENTITIES 64
 #define REG_PROFILE_MAX_PROFILES 16
 
+struct ifc_profile;
+
 struct reg_identity {
 	char *uri;
 	bool barred;       /* BarringIndication 1 (TS 29.228 B.2.2) */
@@ -36,6 +40,8 @@ struct reg_profile {
 	struct reg_identity *ids;
 	size_t n_ids;
 	char **ifc_xml;    /* per ServiceProfile: its InitialFilterCriteria, or NULL */
+	struct ifc_profile **ifc; /* per ServiceProfile: ifc_xml compiled, or NULL
+				   * (none, or unusable: logged at parse time) */
 	size_t n_profiles;
 	char *xml;         /* the whole document as received (kept for restarts) */
 	size_t xml_len;

@@ -18,6 +18,7 @@
 #include "ims/sipproxy.h"
 #include "ifc/ifc.h"
 #include "registrar/reg_profile.h"
+#include "sess_fork.h"
 #include "sess_odi.h"
 #include "sess_route.h"
 #include "session.h"
@@ -31,6 +32,8 @@ struct session {
 	const struct cfg_strv *domains;
 	char record_route[SESS_URI_MAX + 16];
 	struct sess_odi_table odi;
+	su_root_t *root;                 /* branch timers of forks */
+	struct sess_fork *forks;         /* in progress (sess_fork.c) */
 };
 
 #define SESS_PRIORITY_START INT32_MIN

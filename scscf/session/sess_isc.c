@@ -2,9 +2,9 @@
  * sess_isc: iFC evaluation and the ISC round trip (TS 23.218 6.4-6.6,
  * TS 24.229 5.4.3.2 step 4 / 5.4.3.3 step 4, TS 29.228 B.2.3).
  *
- * The served user's iFCs (the raw XML the registrar keeps for its
- * ServiceProfile) are compiled per step: the profile may change between
- * two AS round trips (re-registration, PPR), so we resume by priority.
+ * The served user's iFCs are compiled once with the profile (at SAR/PPR,
+ * reg_profile.h); the profile may change between two AS round trips
+ * (re-registration, PPR), so we resume by priority.
  * A matching iFC sends the request to its AS with
  *   Route: <AS;lr>, <sip:odi-TOKEN@us;lr>, <rest of the route set>
  * and the ODI entry remembers the case, the served user and the priority.
@@ -40,7 +40,8 @@ struct isc_hit {
 	enum ifc_default_handling handling;
 };
 
-/* The next matching iFC after job->after_priority: 1 found, 0 none. */
+/* The next matching iFC after job->after_priority: 1 found, 0 none. The
+ * iFCs were compiled with the profile (reg_profile.h, at SAR/PPR). */
 static int find_next(struct sess_job *job, struct isc_hit *hit)
 {
 	const struct reg_profile *up = job->unreg ? job->unreg
@@ -50,29 +51,21 @@ static int find_next(struct sess_job *job, struct isc_hit *hit)
 		.user_state = job->unreg ? IFC_USER_UNREGISTERED : IFC_USER_REGISTERED,
 	};
 	const struct ifc_filter *f = NULL;
-	struct ifc_profile *p = NULL;
+	const struct ifc_profile *p;
 	struct ifc_sip_request view;
-	const char *xml;
 	int after, pos, rc, i;
 
 	i = up ? reg_profile_find(up, job->served) : -1;
-	if (i < 0 || up->ids[i].profile >= up->n_profiles)
+	if (i < 0 || up->ids[i].profile >= up->n_profiles || !up->ifc)
 		return 0;
-	xml = up->ifc_xml[up->ids[i].profile];
-	if (!xml)
+	p = up->ifc[up->ids[i].profile];
+	if (!p)
 		return 0;
-	rc = ifc_profile_parse(xml, strlen(xml), 0, &p);
-	if (rc < 0) {
-		log_warn("iFC of %s unusable: %s", job->served, strerror(-rc));
-		return 0;
-	}
 	after = job->after_priority == SESS_PRIORITY_START
 		? IFC_START : ifc_position_after_priority(p, job->after_priority);
 	rc = ifc_sip_request_init(&view, sip_object(job->req), IFC_REG_NONE);
-	if (rc < 0) {
-		ifc_profile_free(p);
+	if (rc < 0)
 		return 0;
-	}
 	pos = ifc_next(p, &view.req, &ctx, after, &f);
 	ifc_sip_request_release(&view);
 	if (pos >= 0) {
@@ -80,7 +73,6 @@ static int find_next(struct sess_job *job, struct isc_hit *hit)
 		hit->priority = f->priority;
 		hit->handling = f->as.default_handling;
 	}
-	ifc_profile_free(p);
 	return pos >= 0;
 }
 

@@ -49,7 +49,8 @@ void sess_orig_start(struct sess_job *job)
 }
 
 /* tel URI / user=phone (TS 24.229 5.4.3.2 step 10, ENUM replaced by the
- * configured table): the number table, else the breakout (BGCF), else 404. */
+ * configured table): the number table, else the breakout (BGCF/MGCF), else
+ * cfg unknown_number (404 or 604). */
 static int route_number(struct sess_job *job, const char *number, const char **hop)
 {
 	const char *uri = sess_number_lookup(&job->s->cfg->numbers, number);
@@ -77,7 +78,12 @@ void sess_orig_finish(struct sess_job *job)
 	if (sess_number_of_url(ru, number, sizeof number) == 0) {
 		rc = route_number(job, number, &hop);
 		if (rc == -ENOENT) {
-			sess_job_reply(job, 404, "Not Found - Unknown Number");
+			/* Never dropped: 404, or 604 when the operator says the
+			 * number exists nowhere (RFC 3261 21.6.2). */
+			if (s->cfg->unknown_number == 604)
+				sess_job_reply(job, 604, "Does Not Exist Anywhere");
+			else
+				sess_job_reply(job, 404, "Not Found - Unknown Number");
 			return;
 		}
 		if (rc < 0) {

@@ -1,10 +1,10 @@
 /*
  * sess_term: the end of the terminating case (TS 24.229 5.4.3.3, RFC 3327 6).
  *
- * Registered user: the request goes to one contact — the first of the
- * registrar's list, i.e. the highest q (no forking) — with the Request-URI
- * set to the contact and the contact's Path as the Route set (toward its
- * P-CSCF). Barred identity: 404 (5.4.3.3 step 1).
+ * Registered user: the request goes to the contacts (sess_fork.h: q
+ * classes, parallel or sequential, branch timers, best response), each
+ * with the Request-URI set to the contact and the contact's Path as the
+ * Route set (toward its P-CSCF). Barred identity: 404 (5.4.3.3 step 1).
  * Not registered here: SAR UNREGISTERED_USER brings the profile (TS 29.228
  * 6.1.2); its iFCs for the unregistered case (session case 2) may send the
  * request to an AS; when none (is left), 480 Temporarily Unavailable. The
@@ -70,23 +70,19 @@ static void unregistered(struct sess_job *job)
 
 void sess_term_finish(struct sess_job *job)
 {
-	struct registrar_contact c;
+	struct registrar_contact c[SESS_FORK_MAX_BRANCHES];
 	enum registrar_impu_state st = registrar_impu_state(job->s->reg, job->served);
+	size_t n;
 
 	if (st == REGISTRAR_BARRED) {
 		sess_job_reply(job, 404, "Not Found - Barred Identity");
 		return;
 	}
-	if (registrar_contacts(job->s->reg, job->served, &c, 1) == 0) {
+	n = registrar_contacts(job->s->reg, job->served, c, SESS_FORK_MAX_BRANCHES);
+	if (n == 0) {
 		unregistered(job);
 		return;
 	}
-	if (sess_set_request_uri(job->req, c.uri) < 0 ||
-	    (c.path && sess_prepend_route(job->req, c.path) < 0)) {
-		sess_job_reply(job, 500, "Server Internal Error");
-		return;
-	}
-	log_info("term served=%s -> contact %s%s%s", job->served, c.uri, c.path ? " via " : "",
-		 c.path ? c.path : "");
-	sess_job_forward(job, NULL, NULL, NULL);
+	log_info("term served=%s -> %zu contact(s)", job->served, n);
+	sess_fork_start(job, c, n);
 }

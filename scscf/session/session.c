@@ -31,6 +31,7 @@ int session_create(const struct session_params *p, struct session **out)
 		return -ENOMEM;
 	s->cfg = p->cfg;
 	s->sip = p->sip;
+	s->root = p->root;
 	s->reg = p->reg;
 	s->realm = p->realm;
 	s->domains = p->domains;
@@ -52,6 +53,7 @@ void session_destroy(struct session *s)
 {
 	if (!s)
 		return;
+	sess_fork_free_all(s);
 	sess_odi_free(&s->odi);
 	free(s);
 }

@@ -7,7 +7,8 @@
  *    directly (route_local), our domain -> I-CSCF, tel URI -> number table
  *    or breakout, else by the Request-URI;
  *  - terminating (Request-URI a user of ours): terminating iFCs, then the
- *    most recent contact of the user via its Path (480 when not registered);
+ *    user's contacts, each via its Path, forked per session.fork
+ *    (sess_fork.h; 480 when not registered);
  *  - iFC -> ISC: Route <AS;lr>, <sip:odi-TOKEN@us;lr>; the request coming
  *    back resumes after the matched priority; AS failure (408, 5xx, no
  *    answer) follows DefaultHandling;
@@ -31,6 +32,7 @@ struct session;
 struct session_params {
 	const struct scscf_session_config *cfg;
 	struct sipagent *sip;
+	su_root_t *root;                  /* the loop (branch timers) */
 	struct registrar *reg;            /* bindings and profiles of served users */
 	const char *server_name;          /* our SIP URI (also "us") */
 	const char *realm;                /* home domain when domains is empty */

@@ -69,6 +69,13 @@ int sipproxy_redirect(struct sipproxy_tx *tx, msg_t *req, const char *next_hop,
 void sipproxy_reply(struct sipproxy_tx *tx, int status, const char *phrase,
 		    const char *extra_header);
 
+/* After a TAKEN final response: take the server transaction back (e.g.
+ * the S-CSCF forking to several contacts after an application server
+ * failed) and free tx. The caller now owns irq: it answers it and calls
+ * nta_incoming_destroy(); it should nta_incoming_bind() its own CANCEL
+ * callback. NULL when tx is not waiting (tx is then left as is). */
+nta_incoming_t *sipproxy_release(struct sipproxy_tx *tx);
+
 /* The request as forwarded last (read-only; valid while tx lives). */
 const sip_t *sipproxy_request(const struct sipproxy_tx *tx);
 

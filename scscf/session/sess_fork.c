@@ -1,0 +1,471 @@
+/*
+ * sess_fork: the forking engine (contract in sess_fork.h; the pure plan and
+ * selection are in sess_select.c).
+ *
+ * Life of a fork: branches of the next class start when no branch is
+ * pending and nothing stopped the fork (2xx, 6xx, CANCEL from upstream);
+ * when no class is left the final response goes upstream and the fork is
+ * freed. A 2xx is sent upstream at once; the fork then only waits for the
+ * other branches (CANCELled) to end. Every path through fork_check() is
+ * guarded against re-entry (nta may call a branch back from inside
+ * nta_outgoing_mcreate), and every pending branch has a deadline, so a
+ * fork always ends.
+ */
+#include "sess_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_wait.h>
+
+#include "ims/log.h"
+
+struct fork_branch {
+	struct sess_fork *f;
+	nta_outgoing_t *orq;
+	char *uri;
+	char *path;               /* Route set toward the contact, or NULL */
+	unsigned cls;
+	int64_t deadline;         /* ms, while pending */
+	int status;               /* final status as counted, 0 while pending */
+	bool started, done;
+	bool rang;                /* a provisional response above 100 came */
+	bool cancel;              /* CANCEL wanted (sent once a response came) */
+	bool cancel_sent;
+	bool timed_out;           /* cancelled by our timer: counts as 408 */
+};
+
+struct sess_fork {
+	struct sess_fork *next, **pprev;   /* session's list */
+	struct session *s;
+	nta_incoming_t *irq;               /* NULL once a final response went up */
+	msg_t *req;                        /* each branch sends a copy */
+	bool invite;
+	bool answered;                     /* a 2xx went upstream */
+	bool stop;                         /* no new branch (2xx, 6xx, CANCEL) */
+	bool upstream_cancel;
+	int busy;                          /* fork_check re-entry guard */
+	size_t n;
+	unsigned next_cls;
+	struct fork_branch br[SESS_FORK_MAX_BRANCHES];
+	msg_t *best;                       /* best final so far (Via popped) */
+	int best_status;
+	su_timer_t *timer;
+	char served[SESS_URI_MAX];
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void pop_via(msg_t *resp)
+{
+	sip_t *sip = sip_object(resp);
+
+	if (sip && sip->sip_via)
+		sip_header_remove(resp, sip, (sip_header_t *)sip->sip_via);
+}
+
+static void fork_free(struct sess_fork *f)
+{
+	size_t i;
+
+	if (f->pprev) {
+		*f->pprev = f->next;
+		if (f->next)
+			f->next->pprev = f->pprev;
+	}
+	if (f->timer)
+		su_timer_destroy(f->timer);
+	for (i = 0; i < f->n; i++) {
+		free(f->br[i].uri);
+		free(f->br[i].path);
+	}
+	if (f->best)
+		msg_destroy(f->best);
+	if (f->req)
+		msg_destroy(f->req);
+	free(f);
+}
+
+/* RFC 3261 9.1: a CANCEL only after a response came; else when one does. */
+static void branch_cancel(struct fork_branch *b)
+{
+	b->cancel = true;
+	if (!b->cancel_sent && b->orq && b->f->invite && nta_outgoing_status(b->orq) >= 100) {
+		nta_outgoing_cancel(b->orq);
+		b->cancel_sent = true;
+	}
+}
+
+static void cancel_others(struct sess_fork *f, const struct fork_branch *keep)
+{
+	int64_t grace = now_ms() + f->s->cfg->branch_timeout;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		struct fork_branch *b = &f->br[i];
+
+		if (b == keep || !b->started || b->done)
+			continue;
+		branch_cancel(b);
+		if (b->deadline > grace)
+			b->deadline = grace; /* its 487, or it is forgotten */
+	}
+}
+
+static void branch_end(struct fork_branch *b, int status)
+{
+	if (b->orq)
+		nta_outgoing_destroy(b->orq);
+	b->orq = NULL;
+	b->done = true;
+	b->status = b->timed_out ? 408 : status;
+}
+
+/* A final response (or our 408) of a branch: keep the best (RFC 3261 16.7
+ * steps 5-6). resp is taken (may be NULL). */
+static void record_final(struct sess_fork *f, struct fork_branch *b, int status, msg_t *resp)
+{
+	branch_end(b, status);
+	status = b->status;
+	log_info("fork served=%s branch %s -> %d", f->served, b->uri, status);
+	if (status >= 600 && !f->stop) {
+		f->stop = true;
+		cancel_others(f, b);
+	}
+	if (!f->answered && sess_fork_better(status, f->best_status)) {
+		if (f->best)
+			msg_destroy(f->best);
+		f->best = NULL;
+		f->best_status = status;
+		if (resp && !b->timed_out) {
+			pop_via(resp);
+			f->best = resp;
+			resp = NULL;
+		}
+	}
+	if (resp)
+		msg_destroy(resp);
+}
+
+static void on_2xx(struct sess_fork *f, struct fork_branch *b, int status, msg_t *resp)
+{
+	branch_end(b, status);
+	if (!resp)
+		return;
+	if (f->irq) {
+		log_info("fork served=%s branch %s answered %d", f->served, b->uri, status);
+		pop_via(resp);
+		nta_incoming_mreply(f->irq, resp);
+		nta_incoming_destroy(f->irq);
+		f->irq = NULL;
+		f->answered = true;
+		f->stop = true;
+		cancel_others(f, b);
+	} else if (f->invite && f->answered) {
+		/* RFC 3261 16.7 step 5: every 2xx to an INVITE goes upstream;
+		 * the server transaction is gone, so statelessly (nta pops our
+		 * Via itself). */
+		log_info("fork served=%s further %d from %s forwarded", f->served, status, b->uri);
+		nta_msg_tsend(sipagent_nta(f->s->sip), resp, NULL, TAG_END());
+	} else {
+		msg_destroy(resp);
+	}
+}
+
+static void fork_check(struct sess_fork *f);
+
+static int on_branch_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
+			      sip_t const *unused)
+{
+	struct fork_branch *b = (struct fork_branch *)magic;
+	struct sess_fork *f = b->f;
+	int status = nta_outgoing_status(orq);
+	msg_t *resp;
+
+	(void)unused;
+	if (status < 100 || b->done)
+		return 0;
+	resp = nta_outgoing_getresponse(orq);
+	if (status < 200) {
+		if (b->cancel && !b->cancel_sent)
+			branch_cancel(b);
+		if (status > 100 && !b->cancel) {
+			/* Alive: from now on the ring timer (RFC 3261 16.8). */
+			if (!b->rang)
+				b->deadline = now_ms() + f->s->cfg->ring_timeout;
+			b->rang = true;
+			if (resp && f->irq) {
+				pop_via(resp);
+				nta_incoming_mreply(f->irq, resp);
+				resp = NULL;
+			}
+		}
+		if (resp)
+			msg_destroy(resp);
+		return 0;
+	}
+	if (status < 300)
+		on_2xx(f, b, status, resp);
+	else
+		record_final(f, b, status, resp);
+	fork_check(f);
+	return 0;
+}
+
+static int branch_start(struct sess_fork *f, struct fork_branch *b)
+{
+	msg_t *req = msg_copy(f->req);
+
+	b->started = true;
+	if (!req || sess_set_request_uri(req, b->uri) < 0 ||
+	    (b->path && sess_prepend_route(req, b->path) < 0)) {
+		if (req)
+			msg_destroy(req);
+		record_final(f, b, 500, NULL);
+		return -ENOMEM;
+	}
+	b->deadline = now_ms() + f->s->cfg->branch_timeout;
+	log_info("fork served=%s class %u -> contact %s%s%s", f->served, b->cls, b->uri,
+		 b->path ? " via " : "", b->path ? b->path : "");
+	b->orq = nta_outgoing_mcreate(sipagent_nta(f->s->sip), on_branch_response,
+				      (nta_outgoing_magic_t *)b, NULL, req, TAG_END());
+	if (!b->orq) {
+		msg_destroy(req);
+		if (!b->done)
+			record_final(f, b, 503, NULL);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Start the branches of the next class: true when there was one. */
+static bool start_next_class(struct sess_fork *f)
+{
+	unsigned cls = f->next_cls;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->br[i].cls != cls || f->br[i].started)
+			continue;
+		any = true;
+		branch_start(f, &f->br[i]);
+		if (f->stop)
+			break;
+	}
+	f->next_cls++;
+	return any;
+}
+
+static bool pending(const struct sess_fork *f, int64_t *earliest)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const struct fork_branch *b = &f->br[i];
+
+		if (!b->started || b->done)
+			continue;
+		if (!any || b->deadline < *earliest)
+			*earliest = b->deadline;
+		any = true;
+	}
+	return any;
+}
+
+static bool classes_left(const struct sess_fork *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!f->br[i].started)
+			return true;
+	return false;
+}
+
+/* Upstream: the best response, 487 after a CANCEL, 503 as 500. */
+static void send_final(struct sess_fork *f)
+{
+	int status = f->best_status;
+
+	if (f->upstream_cancel && status < 600)
+		status = 487;
+	if (!status)
+		status = 480;
+	log_info("fork served=%s final %d", f->served, sess_fork_upstream_status(status));
+	if (nta_incoming_status(f->irq) >= 200) {
+		/* already answered (nta's own 487 to a CANCEL) */
+	} else if (f->best && status == f->best_status && status != 503) {
+		nta_incoming_mreply(f->irq, f->best);
+		f->best = NULL;
+	} else {
+		status = sess_fork_upstream_status(status);
+		nta_incoming_treply(f->irq, status,
+				    sip_status_phrase(status) ? sip_status_phrase(status) : "Failed",
+				    TAG_END());
+	}
+	nta_incoming_destroy(f->irq);
+	f->irq = NULL;
+}
+
+static void on_timer(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg);
+
+static void fork_check(struct sess_fork *f)
+{
+	int64_t earliest = 0, wait;
+
+	if (f->busy)
+		return;
+	f->busy++;
+	while (!pending(f, &earliest)) {
+		if (!f->stop && !f->answered && classes_left(f)) {
+			start_next_class(f);
+			continue;
+		}
+		if (f->irq)
+			send_final(f);
+		fork_free(f);
+		return;
+	}
+	f->busy--;
+	wait = earliest - now_ms();
+	su_timer_reset(f->timer);
+	su_timer_set_interval(f->timer, on_timer, (su_timer_arg_t *)f,
+			      (su_duration_t)(wait < 1 ? 1 : wait));
+}
+
+/* A branch past its deadline: CANCEL it when it can be (INVITE with a
+ * response), giving it branch_timeout more for its 487; otherwise, or when
+ * already cancelled, forget it as 408. */
+static void on_timer(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct sess_fork *f = (struct sess_fork *)arg;
+	int64_t now = now_ms();
+	size_t i;
+
+	(void)magic;
+	(void)t;
+	f->busy++;
+	for (i = 0; i < f->n; i++) {
+		struct fork_branch *b = &f->br[i];
+
+		if (!b->started || b->done || b->deadline > now)
+			continue;
+		if (!b->cancel && f->invite && b->orq && nta_outgoing_status(b->orq) >= 100) {
+			log_info("fork served=%s branch %s: no answer in time, CANCEL", f->served,
+				 b->uri);
+			b->timed_out = true;
+			branch_cancel(b);
+			b->deadline = now + f->s->cfg->branch_timeout;
+			continue;
+		}
+		if (!b->cancel)
+			log_info("fork served=%s branch %s: no response in time", f->served, b->uri);
+		b->timed_out = true;
+		record_final(f, b, 408, NULL);
+	}
+	f->busy--;
+	fork_check(f);
+}
+
+static int on_upstream_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq,
+			      sip_t const *sip)
+{
+	struct sess_fork *f = (struct sess_fork *)magic;
+
+	(void)irq;
+	(void)sip;
+	/* RFC 3261 16.10: CANCEL every pending branch, start no new one. */
+	log_info("fork served=%s CANCEL from upstream", f->served);
+	f->upstream_cancel = true;
+	f->stop = true;
+	cancel_others(f, NULL);
+	fork_check(f);
+	return 0;
+}
+
+static int fork_fill(struct sess_fork *f, const struct registrar_contact *c, size_t n)
+{
+	size_t idx[SESS_FORK_MAX_BRANCHES], i, k;
+	unsigned cls[SESS_FORK_MAX_BRANCHES];
+
+	k = sess_fork_plan(c, n, f->s->cfg->fork, (size_t)f->s->cfg->max_branches, idx, cls);
+	for (i = 0; i < k; i++) {
+		struct fork_branch *b = &f->br[f->n];
+
+		b->f = f;
+		b->cls = cls[i];
+		b->uri = strdup(c[idx[i]].uri);
+		b->path = c[idx[i]].path ? strdup(c[idx[i]].path) : NULL;
+		f->n++;
+		if (!b->uri || (c[idx[i]].path && !b->path))
+			return -ENOMEM;
+	}
+	return k ? 0 : -ENOENT;
+}
+
+void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, size_t n)
+{
+	struct session *s = job->s;
+	struct sess_fork *f;
+
+	if (job->tx) {
+		/* Continuing after an AS failure: the server transaction is
+		 * taken back from the proxy transaction that held it. */
+		nta_incoming_t *irq = sipproxy_release(job->tx);
+
+		if (!irq) {
+			sess_job_reply(job, 500, "Server Internal Error");
+			return;
+		}
+		job->irq = irq;
+		job->tx = NULL;
+	}
+	f = calloc(1, sizeof *f);
+	if (f)
+		f->s = s;
+	if (!f || fork_fill(f, c, n) < 0 ||
+	    !(f->timer = su_timer_create(su_root_task(s->root), 0))) {
+		if (f)
+			fork_free(f);
+		sess_job_reply(job, 500, "Server Internal Error");
+		return;
+	}
+	f->irq = job->irq;
+	f->req = job->req;
+	f->invite = sip_object(f->req)->sip_request->rq_method == sip_method_invite;
+	memcpy(f->served, job->served, sizeof f->served);
+	job->irq = NULL;
+	job->req = NULL;
+	f->next = s->forks;
+	if (s->forks)
+		s->forks->pprev = &f->next;
+	s->forks = f;
+	f->pprev = &s->forks;
+	nta_incoming_bind(f->irq, on_upstream_cancel, (nta_incoming_magic_t *)f);
+	fork_check(f);
+}
+
+void sess_fork_free_all(struct session *s)
+{
+	/* The agent (and with it every transaction) is gone already. */
+	while (s->forks) {
+		struct sess_fork *f = s->forks;
+
+		f->irq = NULL;
+		fork_free(f);
+	}
+}

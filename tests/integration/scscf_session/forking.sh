@@ -1,0 +1,425 @@
+#!/bin/bash
+# test_scscf_forking: the S-CSCF forks a terminating INVITE to the callee's
+# registered contacts (RFC 3261 16.6-16.7, RFC 3841; TS 24.229 5.4.3.3)
+# against a real ims-hss. Each callee registers two contacts (SIPp ports
+# P1 and P2, each with a Path to itself); SIPp plays the contacts:
+#   fox: P1 answers, P2 dead (nothing listens), equal q -> 200 at once;
+#   gus: P2 silent (takes the INVITE, never answers) with q=1.0, P1 q=0.5
+#        -> P2 given up after branch_timeout, then P1 answers -> 200;
+#   hal: both ring, P1 answers, P2 gets CANCEL (487) -> 200;
+#   ida: P1 486, P2 200 -> 200;   jon: both 486 -> 486;
+#   lea: MESSAGE after a dead AS (SESSION_CONTINUED) forks to both contacts;
+#   tel URI not in the number table -> the breakout next hop (BGCF);
+#   restarted without a breakout and with unknown_number: 604 -> 604.
+#   forking.sh BUILD_DIR SOURCE_DIR
+# Ports: a free block found from the PID; every exit path stops what we
+# started, by PID; every wait is bounded.
+set -u
+BUILD=$1
+SRC=$2
+BIN=$BUILD/bin
+DIR=$SRC/tests/integration/scscf_session
+command -v sipp >/dev/null || { echo "SKIP: sipp (sip-tester) not installed"; exit 77; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scscf-fork.XXXXXX")
+
+port_busy() { ss -Hltun "sport = :$1" 2>/dev/null | grep -q .; }
+free_block() {
+	local b i try
+	for try in $(seq 0 40); do
+		b=$(( 10000 + (($$ * 13 + try * 337) % 999) * 10 ))
+		for i in $(seq 0 9); do port_busy $((b + i)) && continue 2; done
+		echo "$b"; return 0
+	done
+	echo "$b"
+}
+BASE=$(free_block)
+DBPORT=$BASE HSS_DIA=$((BASE + 1)) SC_DIA=$((BASE + 2)) SC_SIP=$((BASE + 3))
+ALICE=$((BASE + 4)) P1=$((BASE + 5)) P2=$((BASE + 6)) BGCF=$((BASE + 7)) DEAD_AS=$((BASE + 8))
+SC=127.0.0.1:$SC_SIP
+BRANCH_MS=1000
+HSS_PID= SC_PID=
+BG_PIDS=()
+FAILS=0
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}"
+
+stop_pid() {
+	local pid=$1
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+	return 1
+}
+
+cleanup() {
+	local rc=$? p
+	for p in "${BG_PIDS[@]}"; do stop_pid "$p"; done
+	stop_pid "$SC_PID"
+	stop_pid "$HSS_PID"
+	"$SRC/tests/lib/mariadb.sh" stop "$WORK/db" >/dev/null 2>&1
+	if [ "$rc" -ne 0 ] || [ "$FAILS" -ne 0 ]; then
+		echo "--- ims-scscf log"; tail -n 120 "$WORK/scscf.log" 2>/dev/null
+		echo "--- ims-hss log"; tail -n 20 "$WORK/hss.log" 2>/dev/null
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+die() { echo "FATAL: $*" >&2; exit 1; }
+ok() { echo "ok   - $*"; }
+bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
+show_failure() { for f in "$WORK/$1.err" "$WORK/$1.msg"; do [ -f "$f" ] && tail -n 40 "$f"; done; }
+
+export IMS_DB_HOST=127.0.0.1 IMS_DB_PORT=$DBPORT IMS_DB_USER=ims_hss \
+	IMS_DB_PASSWORD=ims_hss IMS_DB_NAME=ims_hss
+hssctl() { "$BIN/ims-hssctl" "$@"; }
+
+sipp_uac() {
+	local name=$1 port=$2 sf=$3; shift 3
+	(cd "$WORK" && timeout 30 sipp -m 1 -nostdin -timeout 20s -timeout_error \
+		-trace_err -error_file "$WORK/$name.err" -trace_msg -message_file "$WORK/$name.msg" \
+		-i 127.0.0.1 -p "$port" -sf "$sf" -key scscf "$SC" "$@" "$SC" >"$WORK/$name.out" 2>&1)
+}
+declare -A UAS_PID
+sipp_uas() {
+	local name=$1 port=$2 sf=$3
+	(cd "$WORK" && exec timeout 40 sipp -m 1 -nostdin -timeout 30s -timeout_error \
+		-trace_err -error_file "$WORK/$name.err" -trace_msg -message_file "$WORK/$name.msg" \
+		-i 127.0.0.1 -p "$port" -sf "$sf" >"$WORK/$name.out" 2>&1) &
+	UAS_PID[$name]=$!
+	BG_PIDS+=("$!")
+	for _ in $(seq 100); do port_busy "$port" && return 0; sleep 0.05; done
+	return 1
+}
+sipp_wait() { wait "${UAS_PID[$1]}"; }
+# The silent contact never ends its scenario by itself: stop it.
+sipp_stop() { stop_pid "${UAS_PID[$1]}"; wait "${UAS_PID[$1]}" 2>/dev/null; }
+
+# reg USER PORT [QPARAM]: SIP Digest registration from PORT (password =
+# user), Contact and Path = PORT; SIPp authentication may fail on a RES
+# with a NUL byte (shared notes), so retried up to 3 times.
+reg() {
+	local user=$1 port=$2 q=${3:-} try
+	cat >"$WORK/reg_${user}_$port.xml" <<XML
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="register $user">
+  <send retrans="500">
+    <![CDATA[
+
+      REGISTER sip:open-ims.test SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 70
+      From: <sip:$user@open-ims.test>;tag=[pid]r[call_number]
+      To: <sip:$user@open-ims.test>
+      Call-ID: [call_id]
+      CSeq: 1 REGISTER
+      Contact: <sip:$user@[local_ip]:[local_port]>$q
+      Path: <sip:term@[local_ip]:[local_port];lr>
+      Supported: path
+      Authorization: Digest username="$user@open-ims.test", realm="open-ims.test", nonce="", uri="sip:open-ims.test", response="", algorithm=MD5
+      Expires: 600
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="401" auth="true"/>
+  <send retrans="500">
+    <![CDATA[
+
+      REGISTER sip:open-ims.test SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 70
+      From: <sip:$user@open-ims.test>;tag=[pid]r[call_number]
+      To: <sip:$user@open-ims.test>
+      Call-ID: [call_id]
+      CSeq: 2 REGISTER
+      Contact: <sip:$user@[local_ip]:[local_port]>$q
+      Path: <sip:term@[local_ip]:[local_port];lr>
+      Supported: path
+      [authentication username=$user@open-ims.test password=$user]
+      Expires: 600
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+</scenario>
+XML
+	for try in 1 2 3; do
+		sipp_uac "reg_${user}_$port" "$port" "$WORK/reg_${user}_$port.xml" && return 0
+	done
+	return 1
+}
+
+ms_now() { date +%s%3N; }
+
+"$SRC/tests/lib/mariadb.sh" start "$WORK/db" "$DBPORT" || die "private MariaDB did not start"
+hssctl db migrate --migrations "$SRC/deploy/db/migrations" >/dev/null || die "db migrate failed"
+for u in alice fox gus hal ida jon lea; do
+	hssctl subscriber add --impi $u@open-ims.test --impu sip:$u@open-ims.test \
+		--password $u >/dev/null || die "provisioning $u failed"
+done
+# lea's only iFC names an AS that is down, SESSION_CONTINUED: the request
+# comes back to the terminating case on the proxy transaction of the AS.
+hssctl ifc add --impu sip:lea@open-ims.test --priority 0 --as "sip:127.0.0.1:$DEAD_AS" \
+	--default-handling continued --method MESSAGE --session-case 1 >/dev/null ||
+	die "ifc add (lea) failed"
+
+cat >"$WORK/hss.yaml" <<YAML
+log:
+  level: info
+diameter:
+  identity: hss.open-ims.test
+  realm: open-ims.test
+  listen: 127.0.0.1
+  port: $HSS_DIA
+  app_threads: 2
+  accept_unknown_peers: true
+database:
+  host: 127.0.0.1
+  port: $DBPORT
+  user: ims_hss
+  password: ims_hss
+  name: ims_hss
+YAML
+cat >"$WORK/scscf.yaml" <<YAML
+log:
+  level: info
+sip:
+  address: 127.0.0.1
+  port: $SC_SIP
+  tcp: false
+diameter:
+  identity: scscf.open-ims.test
+  realm: open-ims.test
+  port: $SC_DIA
+  peers:
+    - identity: hss.open-ims.test
+      address: 127.0.0.1
+      port: $HSS_DIA
+registrar:
+  server_name: sip:$SC
+  cx_timeout: 2s
+session:
+  icscf: sip:127.0.0.1:$BGCF
+  fork: parallel
+  branch_timeout: ${BRANCH_MS}ms
+  breakout: sip:127.0.0.1:$BGCF
+  unknown_number: 604
+  numbers:
+    - number: "+4930100005"
+      uris: [sip:fox@open-ims.test]
+YAML
+
+"$BIN/ims-scscf" --check-config -c "$WORK/scscf.yaml" >/dev/null 2>&1 ||
+	bad "scscf.yaml (fork, branch_timeout, unknown_number) not accepted"
+sed 's/unknown_number: 604/unknown_number: 500/' "$WORK/scscf.yaml" >"$WORK/bad.yaml"
+"$BIN/ims-scscf" --check-config -c "$WORK/bad.yaml" >/dev/null 2>&1 &&
+	bad "unknown_number: 500 accepted" || ok "unknown_number other than 404/604 refused"
+
+HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
+	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss did not become ready"
+SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
+	"$BIN/ims-scscf" -c "$WORK/scscf.yaml") || die "ims-scscf did not become ready"
+ok "ims-hss ($HSS_PID) and ims-scscf ($SC_PID) ready"
+
+reg alice "$ALICE" || bad "alice registration"
+for u in fox hal ida jon lea; do
+	reg $u "$P1" && reg $u "$P2" && ok "$u registered two contacts (P1, P2)" ||
+		{ bad "$u registration"; show_failure "reg_${u}_$P1"; show_failure "reg_${u}_$P2"; }
+done
+reg gus "$P2" ";q=1.0" && reg gus "$P1" ";q=0.5" &&
+	ok "gus registered P2 (q=1.0) and P1 (q=0.5)" || bad "gus registration"
+
+# ---- fox: one contact dead (no socket), equal q: parallel -> 200 ----
+if sipp_uas fox_p1 "$P1" "$DIR/fork_uas_answer.xml"; then
+	t0=$(ms_now)
+	sipp_uac fox_call "$ALICE" "$DIR/fork_uac_answer.xml" -key callee fox &&
+		ok "fox: dead contact beside a live one, call answered 200" ||
+		{ bad "fox call"; show_failure fox_call; }
+	t1=$(ms_now)
+	sipp_wait fox_p1 && ok "fox: the live contact got INVITE, ACK, BYE" ||
+		{ bad "fox live contact"; show_failure fox_p1; }
+	[ $((t1 - t0)) -lt $((BRANCH_MS + 1500)) ] && ok "fox: in $((t1 - t0)) ms" ||
+		bad "fox: took $((t1 - t0)) ms"
+else
+	bad "fox's SIPp did not start"
+fi
+
+# ---- gus: the best contact (q=1.0) is silent: given up after the branch
+# timeout, the next q class answers ----
+if sipp_uas gus_p2 "$P2" "$DIR/fork_uas_silent.xml" && sipp_uas gus_p1 "$P1" "$DIR/fork_uas_answer.xml"; then
+	t0=$(ms_now)
+	sipp_uac gus_call "$ALICE" "$DIR/fork_uac_answer.xml" -key callee gus &&
+		ok "gus: silent q=1.0 contact, call answered by the q=0.5 one" ||
+		{ bad "gus call"; show_failure gus_call; }
+	t1=$(ms_now)
+	sipp_wait gus_p1 && ok "gus: the q=0.5 contact got INVITE, ACK, BYE" ||
+		{ bad "gus live contact"; show_failure gus_p1; }
+	grep -q "INVITE sip:gus@127.0.0.1:$P2" "$WORK/gus_p2.msg" &&
+		ok "gus: the silent contact was tried first" || bad "gus: silent contact not tried"
+	sipp_stop gus_p2
+	el=$((t1 - t0))
+	[ "$el" -ge "$BRANCH_MS" ] && [ "$el" -lt $((BRANCH_MS + 3000)) ] &&
+		ok "gus: answered after the branch timeout ($el ms, timeout $BRANCH_MS ms)" ||
+		bad "gus: $el ms (branch timeout $BRANCH_MS ms)"
+else
+	bad "gus's SIPp did not start"
+fi
+
+# ---- hal: both ring, the first 200 wins, the other is CANCELled ----
+if sipp_uas hal_p2 "$P2" "$DIR/fork_uas_cancelled.xml" && sipp_uas hal_p1 "$P1" "$DIR/fork_uas_answer.xml"; then
+	sipp_uac hal_call "$ALICE" "$DIR/fork_uac_answer.xml" -key callee hal &&
+		ok "hal: two live contacts, call answered 200" || { bad "hal call"; show_failure hal_call; }
+	sipp_wait hal_p1 && ok "hal: P1 rang and answered" || { bad "hal P1"; show_failure hal_p1; }
+	sipp_wait hal_p2 && ok "hal: P2 rang and got CANCEL (487, ACK)" ||
+		{ bad "hal P2 (CANCEL)"; show_failure hal_p2; }
+	[ "$(grep -c '^SIP/2.0 180' "$WORK/hal_call.msg")" -ge 1 ] && ok "hal: 180 relayed to alice" ||
+		bad "hal: no 180 at alice"
+else
+	bad "hal's SIPp did not start"
+fi
+
+# ---- ida: 486 from one, 200 from the other -> 200 ----
+if sipp_uas ida_p1 "$P1" "$DIR/fork_uas_busy.xml" && sipp_uas ida_p2 "$P2" "$DIR/fork_uas_answer.xml"; then
+	sipp_uac ida_call "$ALICE" "$DIR/fork_uac_answer.xml" -key callee ida &&
+		ok "ida: 486 and 200 -> 200" || { bad "ida call"; show_failure ida_call; }
+	sipp_wait ida_p1 && ok "ida: P1 said 486 and got its ACK" || { bad "ida P1"; show_failure ida_p1; }
+	sipp_wait ida_p2 && ok "ida: P2 answered" || { bad "ida P2"; show_failure ida_p2; }
+else
+	bad "ida's SIPp did not start"
+fi
+
+# ---- jon: all busy -> 486 ----
+if sipp_uas jon_p1 "$P1" "$DIR/fork_uas_busy.xml" && sipp_uas jon_p2 "$P2" "$DIR/fork_uas_busy.xml"; then
+	sipp_uac jon_call "$ALICE" "$DIR/fork_uac_busy.xml" -key callee jon &&
+		ok "jon: 486 and 486 -> 486" || { bad "jon call"; show_failure jon_call; }
+	sipp_wait jon_p1 && sipp_wait jon_p2 && ok "jon: both contacts said 486 and got ACK" ||
+		{ bad "jon contacts"; show_failure jon_p1; show_failure jon_p2; }
+else
+	bad "jon's SIPp did not start"
+fi
+
+# message NAME RURI STATUS: alice sends one MESSAGE (originating) and
+# expects STATUS.
+message() {
+	local name=$1 ruri=$2 status=$3
+	cat >"$WORK/$name.xml" <<XML
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="$name">
+  <send retrans="500">
+    <![CDATA[
+
+      MESSAGE $ruri SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 70
+      Route: <sip:orig@$SC;lr>
+      P-Asserted-Identity: <sip:alice@open-ims.test>
+      From: <sip:alice@open-ims.test>;tag=[pid]m[call_number]
+      To: <$ruri>
+      Call-ID: [call_id]
+      CSeq: 1 MESSAGE
+      Content-Type: text/plain
+      Content-Length: [len]
+
+      hello
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="$status"/>
+</scenario>
+XML
+	sipp_uac "$name" "$ALICE" "$WORK/$name.xml"
+}
+cat >"$WORK/bgcf.xml" <<XML
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="bgcf">
+  <recv request="MESSAGE">
+    <action>
+      <ereg regexp="^MESSAGE tel:\\+4930100099 SIP/2.0" search_in="msg" check_it="true" assign_to="ruri"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]g[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="ruri"/>
+</scenario>
+XML
+
+# uas_message NAME PORT: a contact that takes one MESSAGE and answers 200.
+uas_message() {
+	cat >"$WORK/$1.xml" <<XML
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="$1">
+  <recv request="MESSAGE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]u[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+XML
+	sipp_uas "$1" "$2" "$WORK/$1.xml"
+}
+
+# ---- lea: dead AS, SESSION_CONTINUED, then forked to both contacts ----
+if uas_message lea_p1 "$P1" && uas_message lea_p2 "$P2"; then
+	message lea_msg sip:lea@open-ims.test 200 && ok "lea: MESSAGE after a dead AS answered 200" ||
+		{ bad "lea MESSAGE"; show_failure lea_msg; }
+	sipp_wait lea_p1 && sipp_wait lea_p2 && ok "lea: both contacts got the MESSAGE" ||
+		{ bad "lea contacts"; show_failure lea_p1; show_failure lea_p2; }
+	grep -q "AS of sip:lea@open-ims.test failed [0-9]*: SESSION_CONTINUED" "$WORK/scscf.log" &&
+		ok "lea: the dead AS was skipped (SESSION_CONTINUED)" || bad "lea: no SESSION_CONTINUED"
+else
+	bad "lea's SIPp did not start"
+fi
+
+# ---- tel URI not in the number table -> breakout ----
+if sipp_uas bgcf "$BGCF" "$WORK/bgcf.xml"; then
+	message tel_breakout tel:+4930100099 200 &&
+		ok "unknown number -> breakout next hop (200 from the BGCF)" ||
+		{ bad "tel breakout"; show_failure tel_breakout; }
+	sipp_wait bgcf && ok "the BGCF got the tel URI unchanged" || { bad "BGCF side"; show_failure bgcf; }
+else
+	bad "BGCF SIPp did not start"
+fi
+
+# ---- restarted without a breakout: unknown number -> 604 (config) ----
+stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
+SC_PID=
+grep -qE "Sanitizer|runtime error" "$WORK/scscf.log" && bad "sanitizer report in ims-scscf log"
+mv "$WORK/scscf.log" "$WORK/scscf.1.log"
+grep -v "^  breakout:" "$WORK/scscf.yaml" >"$WORK/scscf604.yaml"
+SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
+	"$BIN/ims-scscf" -c "$WORK/scscf604.yaml") || die "ims-scscf (604) did not become ready"
+reg alice "$ALICE" || bad "alice registration (second S-CSCF run)"
+message tel_604 tel:+4930100099 604 && ok "no route for the number -> 604 (unknown_number: 604)" ||
+	{ bad "tel 604"; show_failure tel_604; }
+
+# ---- clean stop: no sanitizer report ----
+stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
+SC_PID=
+grep -qE "Sanitizer|runtime error" "$WORK/scscf.log" && bad "sanitizer report in ims-scscf log" ||
+	ok "ims-scscf stopped cleanly"
+
+[ "$FAILS" -eq 0 ] || { echo "$FAILS check(s) failed"; exit 1; }
+echo PASS
