@@ -88,6 +88,12 @@ struct store_admin_ifc {
 	size_t n_spts;
 };
 int store_admin_ifc_add(struct store *st, const struct store_admin_ifc *f);
+/* Replace every iFC of impu's service profile (created if it has none) by
+ * ifcs[0..n) (their impu is not used), in one transaction: on error nothing
+ * changed. Old iFCs used by no other profile or shared set are deleted.
+ * 0, -ENOENT (no such IMPU), -EEXIST (an iFC name is taken), -errno. */
+int store_admin_profile_ifcs_replace(struct store *st, const char *impu,
+				     const struct store_admin_ifc *ifcs, size_t n);
 
 /* Replace the content of capability set set_name (created if missing;
  * "default" is the one used by subscriptions without their own). */

@@ -1,6 +1,7 @@
 /* store_admin_svc: provisioning of services — iFCs with their application
  * servers, S-CSCF capability sets, visited networks — for ims-hssctl. */
 #include "store_admin.h"
+#include "store_admin_ifc.h"
 #include "store_db.h"
 
 #include <errno.h>
@@ -17,7 +18,7 @@ static int run_id(struct store *st, const char *sql, MYSQL_BIND *par, uint64_t *
 }
 
 /* The service profile of impu, created (named after impu) if it has none. */
-static int ifc_profile(struct store *st, const char *impu, uint64_t *sp_id)
+int sadm_ifc_profile(struct store *st, const char *impu, uint64_t *sp_id)
 {
 	static const char sql_get[] =
 		"SELECT COALESCE(service_profile_id, 0) FROM impu WHERE identity = ? FOR UPDATE";
@@ -91,20 +92,19 @@ static int ifc_spt(struct store *st, uint64_t ifc_id, int pos, const struct stor
 	return sdb_run(st, sql, par, NULL, NULL);
 }
 
-static int ifc_add(struct store *st, void *arg)
+int sadm_ifc_insert(struct store *st, uint64_t sp_id, const struct store_admin_ifc *f)
 {
 	static const char sql_ifc[] =
 		"INSERT INTO ifc (name, priority, profile_part_indicator, condition_type_cnf,"
 		" application_server_id) VALUES (?, ?, IF(? < 0, NULL, ?), ?, ?)";
 	static const char sql_link[] =
 		"INSERT INTO service_profile_ifc (service_profile_id, ifc_id) VALUES (?, ?)";
-	const struct store_admin_ifc *f = arg;
-	uint64_t sp_id = 0, as_id = 0, ifc_id = 0;
+	uint64_t as_id = 0, ifc_id = 0;
 	int prio = f->priority, ppi = f->profile_part_indicator, cnf = f->condition_type_cnf;
 	MYSQL_BIND par[6];
 	int rc;
 
-	if ((rc = ifc_profile(st, f->impu, &sp_id)) || (rc = ifc_as(st, f, &as_id)))
+	if ((rc = ifc_as(st, f, &as_id)))
 		return rc;
 	sdb_in_str(&par[0], f->name);
 	sdb_in_int(&par[1], &prio);
@@ -120,6 +120,15 @@ static int ifc_add(struct store *st, void *arg)
 	sdb_in_u64(&par[0], &sp_id);
 	sdb_in_u64(&par[1], &ifc_id);
 	return sdb_run(st, sql_link, par, NULL, NULL);
+}
+
+static int ifc_add(struct store *st, void *arg)
+{
+	const struct store_admin_ifc *f = arg;
+	uint64_t sp_id = 0;
+	int rc = sadm_ifc_profile(st, f->impu, &sp_id);
+
+	return rc ? rc : sadm_ifc_insert(st, sp_id, f);
 }
 
 int store_admin_ifc_add(struct store *st, const struct store_admin_ifc *f)

@@ -70,6 +70,8 @@ int hssctl_cmd_sqn(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_deregister_impu(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_impu(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_ifc(struct hssctl *h, int argc, char **argv);
+/* profile set|show (cmd_profile.c). */
+int hssctl_cmd_profile(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_caps(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_visited(struct hssctl *h, int argc, char **argv);
 

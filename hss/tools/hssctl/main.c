@@ -46,6 +46,10 @@ static const char usage_text[] =
 "          triggers (repeatable; prefix the value with ! to negate):\n"
 "          [--method M] [--ruri REGEX] [--header NAME=REGEX] [--sdp LINE=REGEX]\n"
 "          [--session-case 0..4 (0 orig, 1 term reg, 2 term unreg, 3 orig unreg, 4 orig cdiv)]\n"
+"  profile set IMPU --ifc FILE.xml  replace the iFCs of IMPU's service profile by those of\n"
+"                                  a TS 29.228 XML file (IMSSubscription, ServiceProfile or\n"
+"                                  InitialFilterCriteria elements); checked first, one transaction\n"
+"  profile show IMPU               the IMSSubscription XML a SAR for IMPU gets\n"
 "  scscf-caps set [--set NAME (default)] [--mandatory 1,2] [--optional 3] [--name SIP-URI ...]\n"
 "  visited-network add NAME [--impi NAI]   create it; with --impi allow it for that subscription\n";
 
@@ -67,6 +71,7 @@ static const struct command commands[] = {
 	{ "subscriber", hssctl_cmd_subscriber },
 	{ "impu", hssctl_cmd_impu },
 	{ "ifc", hssctl_cmd_ifc },
+	{ "profile", hssctl_cmd_profile },
 	{ "scscf-caps", hssctl_cmd_caps },
 	{ "visited-network", hssctl_cmd_visited },
 	{ "as", hssctl_cmd_as }, /* cmd_as.c: Sh application servers */
