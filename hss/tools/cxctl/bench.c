@@ -1,4 +1,4 @@
-/* cxctl bench: many MARs/SARs with bounded concurrency, for
+/* cxctl bench: many UARs/MARs/SARs/LIRs with bounded concurrency, for
  * tests/bench/hss-mar.sh (cxctl.h). */
 #include "cxctl.h"
 
@@ -67,7 +67,9 @@ static void on_answer(void *data, struct msg **ans)
 	double ms = ms_since(&r->t0);
 	uint32_t code = 0;
 	bool exp = false;
-	bool ok = dia_answer_result(*ans, &code, &exp) == 0 && !exp && code == DIA_SUCCESS;
+	/* Any 2xxx is a success (RFC 6733 7.1.2), also the 3GPP ones of UAR
+	 * (2001 first, 2002 subsequent registration) and LIR (2003). */
+	bool ok = dia_answer_result(*ans, &code, &exp) == 0 && code >= 2000 && code < 3000;
 
 	pthread_mutex_lock(&b->lock);
 	if (ok && b->dump)

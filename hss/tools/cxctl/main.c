@@ -26,7 +26,7 @@ static const char usage_text[] =
 "      --data-available (sar) --user-data-out FILE (write User-Data)\n"
 "      --command-code N / --app-id N: send the request built for the command\n"
 "      with this Command-Code / header Application-Id (base protocol error paths)\n"
-"Load (mar, sar): --repeat N --concurrency C (16) --users M (1): %d in --impi and\n"
+"Load (uar, mar, sar, lir): --repeat N --concurrency C (16) --users M (1): %d in --impi and\n"
 "      --impu becomes the request number modulo M; prints rate and latency\n"
 "      --dump FILE (mar): \"RAND||AUTN XRES\" hex of every 2001 answer\n"
 "Serve (play an S-CSCF): --answer-rtr CODE (2001) --answer-ppr CODE (2001)\n"

@@ -1,0 +1,61 @@
+#!/bin/bash
+# hss-cx.sh BUILD_DIR [N] [USERS] [CONCURRENCY] [PROCS]: Cx throughput of
+# ims-hss for all four procedures, in the order a registration and a call
+# use them. Starts a private MariaDB and ims-hss (configure BUILD_DIR with
+# -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo, without IMS_SANITIZE),
+# imports USERS AKA subscribers in one CSV, then ims-cxctl sends N requests
+# of each with at most CONCURRENCY in flight:
+#   MAR  Digest-AKAv1-MD5, one vector (Milenage + SQN from the reserved range)
+#   SAR  REGISTRATION (User-Data built); every user registers N/USERS times,
+#        the first changes the state, the others are re-registrations
+#   UAR  REGISTRATION (answer 2002 subsequent registration + Server-Name)
+#   LIR  (registered: Server-Name)
+# and prints one line per procedure:
+#   hss MAR: N requests in X s = Y/s, p50 A ms, p99 B ms, ok N, errors 0 ...
+# Bounded: every step has a timeout; stops what it started, by PID.
+# Environment: HSS_APP_THREADS (8), PROCS="mar sar uar lir" to choose.
+set -u
+if [ $# -lt 1 ]; then
+	echo "usage: $0 BUILD_DIR [N (20000)] [USERS (1000)] [CONCURRENCY (64)]" >&2
+	exit 2
+fi
+BUILD=$(cd "$1" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+N=${2:-20000}
+USERS=${3:-1000}
+CONC=${4:-64}
+PROCS=${PROCS:-mar sar uar lir}
+. "$SRC/tests/integration/hss/hss_env.sh"
+hss_env_init cxbench
+for b in ims-hss ims-hssctl ims-cxctl ims-launch; do
+	[ -x "$BIN/$b" ] || die "$BIN/$b not built"
+done
+
+hss_db_start
+awk -v n="$USERS" 'BEGIN { for (i = 0; i < n; i++)
+	printf "user%d@open-ims.test,sip:user%d@open-ims.test,696d732d616b612d746573742d6b3031,696d732d616b612d746573742d6f7031,8000,0,\n", i, i }' \
+	>"$WORK/users.csv"
+timeout 300 "$BIN/ims-hssctl" subscriber import "$WORK/users.csv" >/dev/null \
+	|| die "provisioning $USERS users failed"
+
+HSS_LOG_LEVEL=warn HSS_APP_THREADS=${HSS_APP_THREADS:-8} hss_write_config
+hss_start
+
+run() {
+	"$BIN/ims-cxctl" --hss-port "$DIAPORT" --identity "bench-$$.open-ims.test" --timeout 300 \
+		"$@" --repeat "$N" --concurrency "$CONC" --users "$USERS" \
+		--impi "user%d@open-ims.test" --impu "sip:user%d@open-ims.test" \
+		--server sip:scscf.open-ims.test:6060
+}
+for p in $PROCS; do
+	case $p in
+	mar) run mar --scheme Digest-AKAv1-MD5 || bad "MAR run" ;;
+	sar) run sar --type 1 || bad "SAR run" ;;
+	uar) run uar --type 0 || bad "UAR run" ;;
+	lir) run lir || bad "LIR run" ;;
+	*) bad "unknown procedure $p" ;;
+	esac
+done
+[ -n "${HSS_BENCH_HOLD:-}" ] && { echo "ims-hss pid $HSS_PID, port $DIAPORT; holding"; sleep "$HSS_BENCH_HOLD"; }
+hss_stop
+[ "$FAILS" -eq 0 ]
