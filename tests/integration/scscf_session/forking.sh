@@ -8,6 +8,8 @@
 #        -> P2 given up after branch_timeout, then P1 answers -> 200;
 #   hal: both ring, P1 answers, P2 gets CANCEL (487) -> 200;
 #   ida: P1 486, P2 200 -> 200;   jon: both 486 -> 486;
+#   hal again: alice CANCELs while both ring -> both CANCELled, 487;
+#   hal again: 603 from one while the other rings -> CANCEL, 603;
 #   lea: MESSAGE after a dead AS (SESSION_CONTINUED) forks to both contacts;
 #   tel URI not in the number table -> the breakout next hop (BGCF);
 #   restarted without a breakout and with unknown_number: 604 -> 604.
@@ -299,6 +301,29 @@ if sipp_uas jon_p1 "$P1" "$DIR/fork_uas_busy.xml" && sipp_uas jon_p2 "$P2" "$DIR
 		{ bad "jon contacts"; show_failure jon_p1; show_failure jon_p2; }
 else
 	bad "jon's SIPp did not start"
+fi
+
+# ---- hal again: both ring, alice CANCELs -> both branches CANCELled, 487 ----
+if sipp_uas hal_c1 "$P1" "$DIR/fork_uas_cancelled.xml" && sipp_uas hal_c2 "$P2" "$DIR/fork_uas_cancelled.xml"; then
+	sipp_uac hal_cancel "$ALICE" "$DIR/fork_uac_cancel.xml" -key callee hal &&
+		ok "hal: alice CANCELs while both ring -> 200 to CANCEL, 487" ||
+		{ bad "hal cancel"; show_failure hal_cancel; }
+	sipp_wait hal_c1 && sipp_wait hal_c2 && ok "hal: both contacts got the CANCEL" ||
+		{ bad "hal contacts (CANCEL)"; show_failure hal_c1; show_failure hal_c2; }
+else
+	bad "hal's SIPp (cancel) did not start"
+fi
+
+# ---- hal again: 603 from one while the other rings -> the ringing one is
+# CANCELled, 603 upstream (RFC 3261 16.7 step 5-6) ----
+if sipp_uas hal_d1 "$P1" "$DIR/fork_uas_decline.xml" && sipp_uas hal_d2 "$P2" "$DIR/fork_uas_cancelled.xml"; then
+	sipp_uac hal_decline "$ALICE" "$DIR/fork_uac_decline.xml" -key callee hal &&
+		ok "hal: 603 from one contact -> 603" || { bad "hal decline"; show_failure hal_decline; }
+	sipp_wait hal_d1 && ok "hal: P1 declined and got its ACK" || { bad "hal P1 decline"; show_failure hal_d1; }
+	sipp_wait hal_d2 && ok "hal: P2 (ringing) got CANCEL after the 603" ||
+		{ bad "hal P2 after 603"; show_failure hal_d2; }
+else
+	bad "hal's SIPp (decline) did not start"
 fi
 
 # message NAME RURI STATUS: alice sends one MESSAGE (originating) and
