@@ -12,6 +12,7 @@
 #   a PSI; the S-CSCF asks the I-CSCF, the I-CSCF the HSS (LIR: unregistered
 #   services), an S-CSCF fetches the PSI's profile (SAR) and its iFC sends the
 #   MESSAGE to the AS on 127.0.0.1:5066 (a SIPp UAS started here);
+#   alice registers a second contact with SIP Digest (password) instead of AKA;
 #   the capture holds no malformed SIP or Diameter packet and every Cx
 #   request was answered; `down` stops everything, the presence AS too.
 #   services.sh BUILD_DIR SOURCE_DIR
@@ -73,6 +74,11 @@ e2e_check "PSI: alice's MESSAGE to sip:vod@open-ims.test is answered 200" e2e_si
 e2e_check "PSI: the AS on port 5066 received it" e2e_wait_pid "$as_pid"
 e2e_check "PSI: with the PSI as Request-URI" \
 	grep -q '^MESSAGE sip:vod@open-ims.test' "$E2E_WORK/vod-as.msg"
+
+# ---- SIP Digest instead of AKA (what a softphone without AKA would need)
+e2e_check "alice registers with SIP Digest (password alice) from a second contact" \
+	e2e_sipp alice-digest 127.0.0.1:4060 -sf "$SRC/deploy/sipp/digest-register.xml" -p 15062 \
+	-key user alice -au alice@open-ims.test -ap alice -auth_uri open-ims.test
 
 # ---- the wire over the whole run
 if [ "$wire" = 1 ]; then
