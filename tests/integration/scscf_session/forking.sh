@@ -12,7 +12,10 @@
 #   hal again: 603 from one while the other rings -> CANCEL, 603;
 #   lea: MESSAGE after a dead AS (SESSION_CONTINUED) forks to both contacts;
 #   tel URI not in the number table -> the breakout next hop (BGCF);
-#   restarted without a breakout and with unknown_number: 604 -> 604.
+#   restarted without a breakout and with unknown_number: 604 -> 604;
+#   restarted with fork: sequential (ring_timeout 1s): a ringing contact
+#   not answering is CANCELled, the next one answers;
+#   restarted with fork: highest-q: only the best contact is tried.
 #   forking.sh BUILD_DIR SOURCE_DIR
 # Ports: a free block found from the PID; every exit path stops what we
 # started, by PID; every wait is bounded.
@@ -428,17 +431,60 @@ else
 	bad "BGCF SIPp did not start"
 fi
 
+# restart_sc NAME CONFIG: stop the S-CSCF (its log checked for sanitizer
+# reports and kept as scscf.NAME.log), start it with CONFIG, register alice.
+restart_sc() {
+	stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
+	SC_PID=
+	grep -qE "Sanitizer|runtime error" "$WORK/scscf.log" && bad "sanitizer report in ims-scscf log"
+	mv "$WORK/scscf.log" "$WORK/scscf.before-$1.log"
+	SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
+		"$BIN/ims-scscf" -c "$2") || die "ims-scscf ($1) did not become ready"
+	reg alice "$ALICE" || bad "alice registration ($1 run)"
+}
+
 # ---- restarted without a breakout: unknown number -> 604 (config) ----
-stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
-SC_PID=
-grep -qE "Sanitizer|runtime error" "$WORK/scscf.log" && bad "sanitizer report in ims-scscf log"
-mv "$WORK/scscf.log" "$WORK/scscf.1.log"
 grep -v "^  breakout:" "$WORK/scscf.yaml" >"$WORK/scscf604.yaml"
-SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
-	"$BIN/ims-scscf" -c "$WORK/scscf604.yaml") || die "ims-scscf (604) did not become ready"
-reg alice "$ALICE" || bad "alice registration (second S-CSCF run)"
+restart_sc 604 "$WORK/scscf604.yaml"
 message tel_604 tel:+4930100099 604 && ok "no route for the number -> 604 (unknown_number: 604)" ||
 	{ bad "tel 604"; show_failure tel_604; }
+
+# ---- fork: sequential, ring_timeout 1s: hal's first contact rings and is
+# not answered -> CANCELled after the ring timeout, the second answers ----
+sed 's/^  fork: parallel/  fork: sequential\n  ring_timeout: 1s/' "$WORK/scscf.yaml" >"$WORK/scscf_seq.yaml"
+restart_sc sequential "$WORK/scscf_seq.yaml"
+reg hal "$P1" && reg hal "$P2" || bad "hal registration (sequential run)"
+if sipp_uas seq_p1 "$P1" "$DIR/fork_uas_cancelled.xml" && sipp_uas seq_p2 "$P2" "$DIR/fork_uas_answer.xml"; then
+	t0=$(ms_now)
+	sipp_uac seq_call "$ALICE" "$DIR/fork_uac_answer.xml" -key callee hal &&
+		ok "sequential: call answered by the second contact" || { bad "sequential call"; show_failure seq_call; }
+	t1=$(ms_now)
+	sipp_wait seq_p1 && ok "sequential: the first contact rang and got CANCEL (ring timeout)" ||
+		{ bad "sequential first contact"; show_failure seq_p1; }
+	sipp_wait seq_p2 && ok "sequential: the second contact answered" ||
+		{ bad "sequential second contact"; show_failure seq_p2; }
+	[ $((t1 - t0)) -ge 1000 ] && ok "sequential: second contact only after the ring timeout ($((t1 - t0)) ms)" ||
+		bad "sequential: $((t1 - t0)) ms, below the ring timeout"
+	grep -q "fork served=sip:hal@open-ims.test class 1 -> contact sip:hal@127.0.0.1:$P2" "$WORK/scscf.log" &&
+		ok "sequential: P2 in the second class" || bad "sequential: P2 not in class 1"
+else
+	bad "SIPp (sequential) did not start"
+fi
+
+# ---- fork: highest-q: only the best contact; jon's P1 busy -> 486, P2
+# never tried ----
+sed 's/^  fork: parallel/  fork: highest-q/' "$WORK/scscf.yaml" >"$WORK/scscf_hq.yaml"
+restart_sc highest-q "$WORK/scscf_hq.yaml"
+reg jon "$P1" && reg jon "$P2" || bad "jon registration (highest-q run)"
+if sipp_uas hq_p1 "$P1" "$DIR/fork_uas_busy.xml"; then
+	sipp_uac hq_call "$ALICE" "$DIR/fork_uac_busy.xml" -key callee jon &&
+		ok "highest-q: the best contact's 486 upstream" || { bad "highest-q call"; show_failure hq_call; }
+	sipp_wait hq_p1 || { bad "highest-q contact"; show_failure hq_p1; }
+	[ "$(grep -c "fork served=sip:jon@open-ims.test class" "$WORK/scscf.log")" -eq 1 ] &&
+		ok "highest-q: one branch only" || bad "highest-q: more than one branch"
+else
+	bad "SIPp (highest-q) did not start"
+fi
 
 # ---- clean stop: no sanitizer report ----
 stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
