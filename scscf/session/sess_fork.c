@@ -22,6 +22,7 @@
 #include <sofia-sip/nta_stateless.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_wait.h>
 
 #include "ims/log.h"
@@ -38,6 +39,7 @@ struct fork_branch {
 	bool rang;                /* a provisional response above 100 came */
 	bool cancel;              /* CANCEL wanted (sent once a response came) */
 	bool cancel_sent;
+	const char *cancel_reason;  /* Reason of the CANCEL (RFC 3326), or NULL */
 	bool timed_out;           /* cancelled by our timer: counts as 408 */
 };
 
@@ -98,17 +100,26 @@ static void fork_free(struct sess_fork *f)
 	free(f);
 }
 
+/* RFC 3326 Reason: the losers of a forked INVITE learn that
+ * another device took the call (no "missed call" on them). */
+#define REASON_ELSEWHERE "SIP;cause=200;text=\"Call completed elsewhere\""
+
 /* RFC 3261 9.1: a CANCEL only after a response came; else when one does. */
 static void branch_cancel(struct fork_branch *b)
 {
 	b->cancel = true;
-	if (!b->cancel_sent && b->orq && b->f->invite && nta_outgoing_status(b->orq) >= 100) {
+	if (b->cancel_sent || !b->orq || !b->f->invite || nta_outgoing_status(b->orq) < 100)
+		return;
+	if (b->cancel_reason)
+		nta_outgoing_tcancel(b->orq, NULL, NULL, SIPTAG_REASON_STR(b->cancel_reason),
+				     TAG_END());
+	else
 		nta_outgoing_cancel(b->orq);
-		b->cancel_sent = true;
-	}
+	b->cancel_sent = true;
 }
 
-static void cancel_others(struct sess_fork *f, const struct fork_branch *keep)
+static void cancel_others(struct sess_fork *f, const struct fork_branch *keep,
+			  const char *reason)
 {
 	int64_t grace = now_ms() + f->s->cfg->branch_timeout;
 	size_t i;
@@ -118,6 +129,8 @@ static void cancel_others(struct sess_fork *f, const struct fork_branch *keep)
 
 		if (b == keep || !b->started || b->done)
 			continue;
+		if (!b->cancel)
+			b->cancel_reason = reason;
 		branch_cancel(b);
 		if (b->deadline > grace)
 			b->deadline = grace; /* its 487, or it is forgotten */
@@ -142,7 +155,7 @@ static void record_final(struct sess_fork *f, struct fork_branch *b, int status,
 	log_info("fork served=%s branch %s -> %d", f->served, b->uri, status);
 	if (status >= 600 && !f->stop) {
 		f->stop = true;
-		cancel_others(f, b);
+		cancel_others(f, b, NULL);
 	}
 	if (!f->answered && sess_fork_better(status, f->best_status)) {
 		if (f->best)
@@ -172,7 +185,7 @@ static void on_2xx(struct sess_fork *f, struct fork_branch *b, int status, msg_t
 		f->irq = NULL;
 		f->answered = true;
 		f->stop = true;
-		cancel_others(f, b);
+		cancel_others(f, b, REASON_ELSEWHERE);
 	} else if (f->invite && f->answered) {
 		/* RFC 3261 16.7 step 5: every 2xx to an INVITE goes upstream;
 		 * the server transaction is gone, so statelessly (nta pops our
@@ -392,7 +405,7 @@ static int on_upstream_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq,
 	log_info("fork served=%s CANCEL from upstream", f->served);
 	f->upstream_cancel = true;
 	f->stop = true;
-	cancel_others(f, NULL);
+	cancel_others(f, NULL, NULL);
 	fork_check(f);
 	return 0;
 }

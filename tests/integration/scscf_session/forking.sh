@@ -282,6 +282,9 @@ if sipp_uas hal_p2 "$P2" "$DIR/fork_uas_cancelled.xml" && sipp_uas hal_p1 "$P1" 
 		{ bad "hal P2 (CANCEL)"; show_failure hal_p2; }
 	[ "$(grep -c '^SIP/2.0 180' "$WORK/hal_call.msg")" -ge 1 ] && ok "hal: 180 relayed to alice" ||
 		bad "hal: no 180 at alice"
+	grep -q '^Reason: SIP;cause=200;text="Call completed elsewhere"' "$WORK/hal_p2.msg" &&
+		ok "hal: the CANCEL says Call completed elsewhere (RFC 3326)" ||
+		bad "hal: no Reason in the CANCEL"
 else
 	bad "hal's SIPp did not start"
 fi
