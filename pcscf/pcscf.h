@@ -60,6 +60,7 @@ struct pcscf_config {
 	char *visited_network_id;  /* P-Visited-Network-ID value (TS 24.229 5.2.2.1) */
 	long long max_registrations;
 	long long max_pending_registers; /* REGISTERs at the core at once */
+	long long register_latency;      /* ms: above it (smoothed), shed new ones */
 	bool reg_event;            /* subscribe to reg event (TS 24.229 5.2.3) */
 	struct pcscf_ratelimit_config rate_limit;
 	struct pcscf_tls_config tls;
@@ -80,6 +81,7 @@ struct pcscf {
 	size_t reg_pending;         /* REGISTERs forwarded, no final answer yet */
 	uint64_t reg_shed;          /* REGISTERs refused (overload) */
 	uint64_t reg_shed_reported; /* of which logged */
+	long long reg_latency;      /* ms, smoothed time to a REGISTER's final answer */
 	su_timer_t *sweep;
 };
 

@@ -58,6 +58,12 @@ const struct cfg_field pcscf_schema[] = {
 	  .help = "REGISTERs forwarded and not yet answered; beyond 3/4 of it a new registration "
 		  "(no credentials), beyond it any REGISTER, is answered 503 with Retry-After "
 		  "(overload)" },
+	{ .key = "register_latency", .type = CFG_DURATION,
+	  .offset = offsetof(struct pcscf_config, register_latency), .def = "250ms",
+	  .min = 10, .max = 32000,
+	  .help = "while REGISTERs take longer than this at the core (smoothed), new registrations "
+		  "are answered 503 with Retry-After (overload; keep below T1 so UEs do not "
+		  "retransmit)" },
 	{ .key = "reg_event", .type = CFG_BOOL, .offset = offsetof(struct pcscf_config, reg_event),
 	  .def = "false",
 	  .help = "after a registration, SUBSCRIBE to its reg event at the S-CSCF (TS 24.229 5.2.3); "

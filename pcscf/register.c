@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
@@ -34,7 +35,16 @@ struct reg_tx {
 	char *contact;    /* first Contact URI of the request, NULL if none/"*" */
 	bool dereg;       /* Expires 0 (RFC 3261 10.2.2) */
 	bool pending;     /* counted in n->reg_pending */
+	long long t_sent; /* ms (monotonic), when forwarded */
 };
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void reg_tx_free(struct reg_tx *t)
 {
@@ -183,6 +193,12 @@ static enum sipproxy_verdict on_register_response(void *ctx, struct sipproxy_tx 
 	(void)tx;
 	if (sip && status >= 100 && status < 200)
 		return SIPPROXY_RELAY;
+	if (t->pending) {
+		/* EWMA, weight 1/8: reacts within a few dozen REGISTERs. */
+		long long lat = mono_ms() - t->t_sent;
+
+		t->n->reg_latency += (lat - t->n->reg_latency) / 8;
+	}
 	if (status == 401) {
 		keep_keys(t, resp, sip);
 	} else if (status >= 200 && status < 300 && t->dereg) {
@@ -246,13 +262,25 @@ static int prepare(struct pcscf *n, msg_t *req, const struct flow *src)
  * before any copy or parsing: a refusal is the cheapest answer we have. */
 #define PCSCF_ADMIT_PERCENT 75
 #define PCSCF_OVERLOAD_RETRY_AFTER "2"
+/* The bound is also adaptive: while the smoothed time a REGISTER spends at
+ * the core exceeds register_latency (the core is saturated and the
+ * REGISTERs in flight are queueing), new registrations are refused too, as
+ * long as at least this many are in flight (so that the latency estimate
+ * keeps being refreshed and an idle P-CSCF never refuses). */
+#define PCSCF_MIN_WINDOW 8
+
+static bool admit_new(const struct pcscf *n, size_t max)
+{
+	if (n->reg_pending * 100 >= max * PCSCF_ADMIT_PERCENT)
+		return false;
+	return n->reg_pending < PCSCF_MIN_WINDOW || n->reg_latency <= n->cfg->register_latency;
+}
 
 static bool overloaded(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip)
 {
 	size_t max = (size_t)n->cfg->max_pending_registers;
 
-	if (n->reg_pending < max && (n->reg_pending * 100 < max * PCSCF_ADMIT_PERCENT ||
-				     sip_hdr_has_credentials(sip)))
+	if (n->reg_pending < max && (admit_new(n, max) || sip_hdr_has_credentials(sip)))
 		return false;
 	n->reg_shed++;
 	nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE,
@@ -304,6 +332,7 @@ int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const sip_t *rsip,
 		return status;
 	}
 	t->pending = true;
+	t->t_sent = mono_ms();
 	n->reg_pending++;
 	return 0;
 out:
