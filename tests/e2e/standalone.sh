@@ -27,25 +27,8 @@ e2e_log "up took $(($(date +%s) - t)) s"
 
 # ---- capture the REGISTER path (skipped when tshark cannot capture here)
 pcap=$E2E_WORK/register.pcap
-ts_pid=
-if command -v tshark >/dev/null; then
-	timeout 60 tshark -i lo -f "udp port 4060 or udp port 5060" -w "$pcap" -a duration:40 \
-		>/dev/null 2>"$E2E_WORK/tshark.err" &
-	ts_pid=$!
-	E2E_PIDS+=("$ts_pid")
-	# tshark needs a few seconds before it really captures: wait for it.
-	for _ in $(seq 1 150); do
-		grep -q 'Capture started\|Capturing on' "$E2E_WORK/tshark.err" && break
-		kill -0 "$ts_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! kill -0 "$ts_pid" 2>/dev/null; then
-		e2e_log "tshark cannot capture here ($(head -c 200 "$E2E_WORK/tshark.err")): wire checks skipped"
-		ts_pid=
-	fi
-else
-	e2e_log "tshark not installed: wire checks skipped"
-fi
+wire=0
+e2e_capture_start "$pcap" "udp port 4060 or udp port 5060" && wire=1
 
 e2e_check "bob registers via the P-CSCF" "$reg" --port 15061 bob
 e2e_check "alice registers via the P-CSCF" "$reg" --port 15060 alice
@@ -55,10 +38,8 @@ else
 	e2e_ok "an unprovisioned user is refused"
 fi
 
-if [ -n "$ts_pid" ]; then
-	sleep 0.3
-	kill -INT "$ts_pid" 2>/dev/null
-	for _ in $(seq 1 50); do kill -0 "$ts_pid" 2>/dev/null || break; sleep 0.1; done
+if [ "$wire" = 1 ]; then
+	e2e_capture_stop
 	fwd=$(tshark -r "$pcap" -Y 'sip.Method == "REGISTER" && udp.srcport == 4060 && udp.dstport == 5060' \
 		-T fields -e sip.msg_hdr 2>/dev/null)
 	n_fwd=$(printf '%s\n' "$fwd" | grep -c 'REGISTER')
