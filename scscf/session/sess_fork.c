@@ -229,6 +229,11 @@ static int on_branch_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 			msg_destroy(resp);
 		return 0;
 	}
+	/* A final nta made up itself (transport error, Timer B/F) means the
+	 * contact could not be reached: a timeout for selection, not a 5xx
+	 * of the callee that would go upstream as 500. */
+	if (status >= 300 && (!resp || nta_is_internal_msg(resp)))
+		b->timed_out = true;
 	if (status < 300)
 		on_2xx(f, b, status, resp);
 	else
@@ -256,6 +261,7 @@ static int branch_start(struct sess_fork *f, struct fork_branch *b)
 				      (nta_outgoing_magic_t *)b, NULL, req, TAG_END());
 	if (!b->orq) {
 		msg_destroy(req);
+		b->timed_out = true; /* unreachable, like a transport error */
 		if (!b->done)
 			record_final(f, b, 503, NULL);
 		return -EIO;

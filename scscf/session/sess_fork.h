@@ -21,7 +21,8 @@
  * Request-URI and its Path as the Route set; provisional responses above
  * 100 are relayed; a branch without a response beyond 100 Trying after
  * branch_timeout, or ringing without an answer after ring_timeout, is
- * CANCELled (or forgotten when nothing came back) and counts as 408, so a
+ * CANCELled (or forgotten when nothing came back) and counts as 408, as
+ * does a contact nta could not reach (its own 503/408), so a
  * dead contact neither blocks nor fails the call while another branch can
  * still answer. Exactly one final response goes upstream (plus any further
  * 2xx to an INVITE, RFC 3261 16.7 step 5).

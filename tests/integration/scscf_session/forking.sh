@@ -4,6 +4,7 @@
 # against a real ims-hss. Each callee registers two contacts (SIPp ports
 # P1 and P2, each with a Path to itself); SIPp plays the contacts:
 #   fox: P1 answers, P2 dead (nothing listens), equal q -> 200 at once;
+#        then neither listens -> 408 within the branch timeout;
 #   gus: P2 silent (takes the INVITE, never answers) with q=1.0, P1 q=0.5
 #        -> P2 given up after branch_timeout, then P1 answers -> 200;
 #   hal: both ring, P1 answers, P2 gets CANCEL (487) -> 200;
@@ -251,6 +252,17 @@ if sipp_uas fox_p1 "$P1" "$DIR/fork_uas_answer.xml"; then
 else
 	bad "fox's SIPp did not start"
 fi
+
+# ---- fox again: no contact reachable -> 408 (not a 5xx), bounded by the
+# branch timeout ----
+sed 's/<recv response="486"\/>/<recv response="408"\/>/; s/, busy">/, unreachable">/' \
+	"$DIR/fork_uac_busy.xml" >"$WORK/fork_uac_408.xml"
+t0=$(ms_now)
+sipp_uac fox_dead "$ALICE" "$WORK/fork_uac_408.xml" -key callee fox &&
+	ok "fox: both contacts unreachable -> 408" || { bad "fox unreachable"; show_failure fox_dead; }
+t1=$(ms_now)
+[ $((t1 - t0)) -lt $((BRANCH_MS + 4000)) ] && ok "fox: 408 in $((t1 - t0)) ms" ||
+	bad "fox: 408 took $((t1 - t0)) ms"
 
 # ---- gus: the best contact (q=1.0) is silent: given up after the branch
 # timeout, the next q class answers ----
