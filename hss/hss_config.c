@@ -75,6 +75,14 @@ static const struct cfg_field cx_schema[] = {
 	{ .key = "auth_cache_size", .type = CFG_INT,
 	  .offset = offsetof(struct hss_cx_config, auth_cache_size), .def = "16384", .min = 64,
 	  .max = 4194304, .help = "most private identities held in the auth cache" },
+	{ .key = "profile_cache_ttl", .type = CFG_DURATION,
+	  .offset = offsetof(struct hss_cx_config, profile_cache_ttl), .def = "0", .min = 0,
+	  .max = 3600000, .help = "how long a service profile (iFCs) read for SAR User-Data is"
+	  " reused; 0 = read it every time. ims-hssctl changes show within it, or at once"
+	  " with push-profile" },
+	{ .key = "profile_cache_size", .type = CFG_INT,
+	  .offset = offsetof(struct hss_cx_config, profile_cache_size), .def = "65536", .min = 16,
+	  .max = 4194304, .help = "most service profiles held in the profile cache" },
 	CFG_FIELD_END
 };
 

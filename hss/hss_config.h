@@ -48,6 +48,8 @@ struct hss_cx_config {
 	long long sqn_reserve;         /* SQNs reserved per database update (C.3) */
 	long long auth_cache_ttl;      /* ms an IMPI's cached auth data stays fresh */
 	long long auth_cache_size;     /* most IMPIs in the auth cache */
+	long long profile_cache_ttl;   /* ms a cached service profile is used; 0 off */
+	long long profile_cache_size;  /* most service profiles cached */
 };
 
 struct hss_config {

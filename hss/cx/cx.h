@@ -81,6 +81,11 @@ int cx_lir(void *srv, struct msg *req, struct msg *ans);
  * *len its length. 0, -ENOENT (unknown impu) or -errno. */
 int cx_user_data_build(struct store *st, const char *impi, const char *impu,
 		       char **xml, size_t *len);
+/* The same, also handing out the implicit set read for it (as
+ * store_implicit_set_get, free() *set_out) when set_out is not NULL.
+ * Service profiles come through profile_cache.h. */
+int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
+			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out);
 /* The document itself, without the database (cx_user_data_build loads, this
  * writes): set[] in stored order (default IMPU first); profiles[] the
  * service profiles set[] refers to (found by id; an id without one gives a

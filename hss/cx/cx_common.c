@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "cx/auth_cache.h"
+#include "cx/profile_cache.h"
 #include "ims/diameter.h"
 #include "ims/log.h"
 
@@ -180,6 +181,9 @@ int cx_server_start(struct cx_server *srv, const struct hss_config *cfg)
 	hss_config_store(&cfg->database, &srv->db);
 	pthread_mutex_init(&srv->lock, NULL);
 	ret = auth_cache_new(&acc, &srv->auth);
+	if (ret == 0)
+		ret = profile_cache_start((unsigned)cfg->cx.profile_cache_ttl,
+					  (size_t)cfg->cx.profile_cache_size);
 	for (size_t i = 0; ret == 0 && i < sizeof cmds / sizeof cmds[0]; i++)
 		ret = dia_serve_direct(DIA_APP_CX, cmds[i].cmd, cmds[i].fn, srv);
 	if (ret != 0)
@@ -192,5 +196,6 @@ void cx_server_stop(struct cx_server *srv)
 	stores_close(srv);
 	auth_cache_free(srv->auth);
 	srv->auth = NULL;
+	profile_cache_stop();
 	pthread_mutex_destroy(&srv->lock);
 }

@@ -226,9 +226,7 @@ static int mar_check_impu(struct cx_server *srv, struct store *st, const struct 
 
 	if (auth_cache_impu_fresh(srv->auth, rq->impi, rq->impu, rq->server))
 		return 0;
-	ret = store_impu_get(st, rq->impu, &pu);
-	if (ret == 0)
-		ret = store_impi_impu_check(st, rq->impi, rq->impu);
+	ret = store_impu_get_checked(st, rq->impu, rq->impi, &pu);
 	if (ret != 0)
 		return ret;
 	ret = mar_store_server(st, rq, &pu);

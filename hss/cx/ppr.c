@@ -6,6 +6,7 @@
  */
 #include "cx/cx.h"
 #include "cx/cx_admin.h"
+#include "cx/profile_cache.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +70,9 @@ void cx_ppr_run(struct cx_admin *a, const struct store_queue_item *it,
 	int ret = it->impu[0] ? store_impu_get(a->st, it->impu, &pu) : -ENOENT;
 
 	*out = (struct cx_admin_outcome){ .verdict = CX_ADMIN_DONE };
+	/* The operator changed a profile: no cached one may be pushed, nor
+	 * sent in a later SAA (profile_cache.h). */
+	profile_cache_clear();
 	if (ret == -ENOENT) {
 		out->verdict = CX_ADMIN_FAILED;
 		snprintf(out->detail, sizeof out->detail, "unknown IMPU");

@@ -122,22 +122,42 @@ static int sar_add_identities(struct store *st, const struct sar_req *rq, const 
 	return ret;
 }
 
+/* A re-registration usually changes nothing: when the implicit set just
+ * read (in this request, after every earlier write was committed) already
+ * holds the state, S-CSCF name and IMPI the SAR would write, the write is
+ * skipped; what the SAA reports is then durable already. n == 0 (set not
+ * read): write. */
+static bool set_unchanged(const struct store_impu *set, size_t n, const struct sar_req *rq,
+			  const struct sar_action *act)
+{
+	const char *name = act->keep_name ? rq->server : "";
+
+	for (size_t i = 0; i < n; i++) {
+		if (set[i].reg_state != act->state || strcmp(set[i].scscf_name, name) != 0 ||
+		    (rq->impi[0] && strcmp(set[i].last_impi, rq->impi) != 0))
+			return false;
+	}
+	return n > 0;
+}
+
 static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 				struct msg *ans, enum store_reg_state *state_after)
 {
 	struct store *st = cx_store(srv);
 	struct store_impu pu;
 	struct sar_action act;
+	struct store_impu *set = NULL;
+	size_t n_set = 0;
 	const char *impi;
 	char *xml = NULL;
 	size_t xml_len = 0;
+	bool unchanged;
 	int ret;
 
 	if (!st)
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
-	ret = store_impu_get(st, rq->impu, &pu);
-	if (ret == 0 && rq->impi[0])
-		ret = store_impi_impu_check(st, rq->impi, rq->impu);
+	ret = rq->impi[0] ? store_impu_get_checked(st, rq->impu, rq->impi, &pu)
+			  : store_impu_get(st, rq->impu, &pu);
 	if (ret != 0)
 		return cx_result_of_store(ret, "SAR");
 	*state_after = pu.reg_state;
@@ -159,11 +179,13 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 		impi = pu.last_impi;
 	}
 	if (act.user_data && rq->data_available != CX_USER_DATA_ALREADY_AVAILABLE) {
-		ret = cx_user_data_build(st, impi, rq->impu, &xml, &xml_len);
+		ret = cx_user_data_build_set(st, impi, rq->impu, &xml, &xml_len, &set, &n_set);
 		if (ret != 0)
 			return cx_result_of_store(ret == -ENOENT ? -EIO : ret, "SAR");
 	}
-	if (act.set_state) {
+	unchanged = act.set_state && set_unchanged(set, n_set, rq, &act);
+	free(set);
+	if (act.set_state && !unchanged) {
 		ret = store_reg_set(st, rq->impu, rq->impi[0] ? rq->impi : NULL, act.state,
 				    act.keep_name ? rq->server : NULL);
 		if (ret != 0) {

@@ -87,9 +87,7 @@ int cx_uar(void *ctx, struct msg *req, struct msg *ans)
 		goto out;
 	}
 	/* Steps 1-2: both identities known, and associated. */
-	ret = store_impu_get(st, rq.impu, &pu);
-	if (ret == 0)
-		ret = store_impi_impu_check(st, rq.impi, rq.impu);
+	ret = store_impu_get_checked(st, rq.impu, rq.impi, &pu);
 	if (ret != 0) {
 		r = cx_result_of_store(ret, "UAR");
 		goto out;

@@ -5,6 +5,7 @@
  * regex and URI is escaped.
  */
 #include "cx/cx.h"
+#include "cx/profile_cache.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -207,10 +208,11 @@ out:
 	return ret;
 }
 
-int cx_user_data_build(struct store *st, const char *impi, const char *impu,
-		       char **xml, size_t *len)
+int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
+			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out)
 {
 	struct store_service_profile **profiles = NULL;
+	struct profile_ref *refs = NULL;
 	struct store_impu *set = NULL;
 	size_t n = 0, n_profiles = 0;
 	int ret = store_implicit_set_get(st, impu, &set, &n);
@@ -219,20 +221,36 @@ int cx_user_data_build(struct store *st, const char *impi, const char *impu,
 	if (ret != 0)
 		goto out;
 	ret = -ENOMEM;
-	if (n && !(profiles = calloc(n, sizeof *profiles)))
+	if (n && (!(profiles = calloc(n, sizeof *profiles)) || !(refs = calloc(n, sizeof *refs))))
 		goto out;
 	ret = 0;
 	for (size_t i = 0; ret == 0 && i < n; i++) {
 		uint64_t id = set[i].service_profile_id;
-		if (id && !profile_of(id, profiles, n_profiles))
-			ret = store_service_profile_get(st, id, &profiles[n_profiles++]);
+		if (id && !profile_of(id, profiles, n_profiles)) {
+			ret = profile_cache_get(st, id, &refs[n_profiles]);
+			if (ret == 0)
+				profiles[n_profiles] = refs[n_profiles].sp;
+			n_profiles++;
+		}
 	}
 	if (ret == 0)
 		ret = cx_user_data_write(impi, set, n, profiles, n_profiles, xml, len);
 out:
-	for (size_t i = 0; i < n_profiles; i++)
-		store_service_profile_free(profiles[i]);
+	for (size_t i = 0; refs && i < n_profiles; i++)
+		profile_cache_release(&refs[i]);
+	free(refs);
 	free(profiles);
-	free(set);
+	if (ret == 0 && set_out) {
+		*set_out = set;
+		*n_out = n;
+	} else {
+		free(set);
+	}
 	return ret;
+}
+
+int cx_user_data_build(struct store *st, const char *impi, const char *impu,
+		       char **xml, size_t *len)
+{
+	return cx_user_data_build_set(st, impi, impu, xml, len, NULL, NULL);
 }

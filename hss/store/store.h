@@ -136,6 +136,11 @@ int store_impu_get(struct store *st, const char *impu, struct store_impu *out);
 /* 0 if impi and impu are associated; -ENOENT if either is unknown; -EACCES
  * if both exist but are not associated (DIAMETER_ERROR_IDENTITIES_DONT_MATCH). */
 int store_impi_impu_check(struct store *st, const char *impi, const char *impu);
+/* store_impu_get() then store_impi_impu_check() in one database round trip:
+ * 0 (out filled), -ENOENT (either unknown), -EACCES (not associated; out
+ * filled), or -errno. */
+int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
+			   struct store_impu *out);
 /* The implicit registration set of impu in stored order (default first).
  * *out is a malloc'd array of *n records, free() it. */
 int store_implicit_set_get(struct store *st, const char *impu,

@@ -13,7 +13,8 @@
 # and prints one line per procedure:
 #   hss MAR: N requests in X s = Y/s, p50 A ms, p99 B ms, ok N, errors 0 ...
 # Bounded: every step has a timeout; stops what it started, by PID.
-# Environment: HSS_APP_THREADS (8), PROCS="mar sar uar lir" to choose.
+# Environment: HSS_APP_THREADS (8), HSS_PROFILE_CACHE_TTL (0, e.g. 5s),
+# PROCS="mar sar uar lir" to choose.
 set -u
 if [ $# -lt 1 ]; then
 	echo "usage: $0 BUILD_DIR [N (20000)] [USERS (1000)] [CONCURRENCY (64)]" >&2
@@ -38,7 +39,9 @@ awk -v n="$USERS" 'BEGIN { for (i = 0; i < n; i++)
 timeout 300 "$BIN/ims-hssctl" subscriber import "$WORK/users.csv" >/dev/null \
 	|| die "provisioning $USERS users failed"
 
-HSS_LOG_LEVEL=warn HSS_APP_THREADS=${HSS_APP_THREADS:-8} hss_write_config
+# cx.profile_cache_ttl: HSS_PROFILE_CACHE_TTL if set (ims-hss default: 0 = off).
+HSS_LOG_LEVEL=warn HSS_APP_THREADS=${HSS_APP_THREADS:-8} \
+	hss_write_config "${HSS_PROFILE_CACHE_TTL:+  profile_cache_ttl: $HSS_PROFILE_CACHE_TTL}"
 hss_start
 
 run() {

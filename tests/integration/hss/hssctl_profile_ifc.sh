@@ -3,7 +3,8 @@
 # --ifc FILE.xml loads TS 29.228 iFCs (IMSSubscription, ServiceProfile or a
 # bare list of InitialFilterCriteria); the SAR User-Data then carries the
 # same iFCs; invalid files give file:line errors, exit 1 and change nothing;
-# a database failure half-way rolls back; profile show prints the XML.
+# a database failure half-way rolls back; profile show prints the XML;
+# with cx.profile_cache_ttl the profile is reused until a PPR.
 #   hssctl_profile_ifc.sh BUILD_DIR SOURCE_DIR
 set -u
 BUILD=$1
@@ -209,5 +210,24 @@ echo '<ServiceProfile/>' >"$WORK/empty.xml"
 hssctl profile set "$ALICE_SIP" --ifc "$WORK/empty.xml" >/dev/null && [ -z "$(sar_ifcs)" ] \
 	&& ok "empty ServiceProfile: no iFCs left" || bad "empty ServiceProfile"
 
+hss_stop
+
+# 6. With cx.profile_cache_ttl a SAR reuses the profile read before (an
+# ims-hssctl change shows within the TTL), and a PPR makes it read again.
+hss_write_config "  profile_cache_ttl: 60s"
+hss_start
+hssctl profile set "$ALICE_SIP" --ifc "$WORK/list.xml" >/dev/null || bad "profile set list.xml"
+[ "$(sar_ifcs)" = "$first$second" ] && ok "cache: the first SAR reads the profile" \
+	|| bad "cache: first SAR"
+cat >"$WORK/cache.xml" <<'XML'
+<InitialFilterCriteria><Priority>7</Priority><ApplicationServer><ServerName>sip:new.open-ims.test</ServerName><DefaultHandling>1</DefaultHandling></ApplicationServer></InitialFilterCriteria>
+XML
+hssctl profile set "$ALICE_SIP" --ifc "$WORK/cache.xml" >/dev/null || bad "profile set cache.xml"
+[ "$(sar_ifcs)" = "$first$second" ] && ok "cache: within the TTL the SAR reuses it" \
+	|| bad "cache: not reused within the TTL"
+hssctl subscriber push-profile "$ALICE_SIP" >/dev/null || bad "push-profile"
+wait_line "$WORK/hss.log" "PPR impi=.* impu=$ALICE_SIP" 15 || bad "no PPR in the log"
+[ "$(sar_ifcs)" = "$(ifcs_of "$WORK/cache.xml")" ] && ok "cache: after the PPR the SAR has the new iFCs" \
+	|| bad "cache: stale after the PPR"
 hss_stop
 hss_env_finish
