@@ -39,23 +39,29 @@ as_ifc() {
 # Requests for presence addressed to a user reach his S-CSCF as terminating
 # requests (session case 1 registered, 2 unregistered): PUBLISH from the
 # presentity herself (TS 24.141 5.3.2, her own URI is the Request-URI) and
-# SUBSCRIBE from watchers. Both go to the presence server over ISC.
+# SUBSCRIBE from watchers. Both go to the presence server over ISC. The
+# ProfilePartIndicator says which part of the profile each iFC belongs to;
+# the unregistered one also makes the HSS answer an LIR for the user, when
+# offline, with "unregistered services" (TS 29.228 6.1.4.1), so a SUBSCRIBE
+# to an offline user still reaches the presence server.
 as_presence_provision() {
 	local u as="sip:127.0.0.1:$as_presence_port"
 	for u in alice bob; do
 		as_ifc "presence-publish-$u" --impu "sip:$u@$realm" --priority 10 --as "$as" \
-			--method PUBLISH --header 'Event=presence' --session-case 1
+			--ppi registered --method PUBLISH --header 'Event=presence' --session-case 1
 		as_ifc "presence-subscribe-$u" --impu "sip:$u@$realm" --priority 11 --as "$as" \
-			--method SUBSCRIBE --header 'Event=presence' --session-case 1
+			--ppi registered --method SUBSCRIBE --header 'Event=presence' --session-case 1
 		as_ifc "presence-subscribe-unreg-$u" --impu "sip:$u@$realm" --priority 12 \
-			--as "$as" --method SUBSCRIBE --header 'Event=presence' --session-case 2
+			--as "$as" --ppi unregistered --method SUBSCRIBE --header 'Event=presence' \
+			--session-case 2
 	done
 }
 
 # The PSI lives in its own subscription (an IMPI that never registers: a
-# random password nobody knows); its iFC has no ProfilePartIndicator ... the
-# HSS then answers an LIR with "unregistered services", the I-CSCF picks an
-# S-CSCF, which fetches the profile (SAR) and sends the request to the AS.
+# random password nobody knows); its iFC belongs to the unregistered part of
+# the profile, so the HSS answers an LIR with "unregistered services", the
+# I-CSCF picks an S-CSCF, which fetches the profile (SAR) and sends the
+# request to the AS.
 as_psi_provision() {
 	local impi=services@$realm pw
 	if ! hssctl subscriber show "$impi" >/dev/null 2>&1; then
@@ -67,7 +73,8 @@ as_psi_provision() {
 		hssctl impu add --impi "$impi" --impu "$as_psi" --type psi --no-register >/dev/null ||
 			die "cannot add the PSI $as_psi"
 	fi
-	as_ifc "psi-vod" --impu "$as_psi" --priority 1 --as "$as_psi_server" --session-case 2
+	as_ifc "psi-vod" --impu "$as_psi" --priority 1 --as "$as_psi_server" --ppi unregistered \
+		--session-case 2
 }
 
 as_presence_start() {

@@ -57,9 +57,7 @@ before=$(e2e_registered)
 e2e_check "registered identities: 4 ($before)" [ "$before" = 4 ]
 
 # ---- UE-initiated de-registration (the registration scenario with Expires: 0)
-sed -e 's/Expires: 600/Expires: 0/' \
-	-e '/<recv response="200">/,/<Reference/c\  <recv response="200"/>' \
-	"$SRC/deploy/sipp/alice-register.xml" >"$E2E_WORK/alice-deregister.xml"
+e2e_dereg_scenario alice "$E2E_WORK/alice-deregister.xml"
 e2e_check "alice de-registers (Expires: 0): 200" \
 	"$reg" --port 15060 --scenario "$E2E_WORK/alice-deregister.xml" alice
 e2e_check "registered identities: bob's 2 left ($(e2e_registered))" [ "$(e2e_registered)" = 2 ]

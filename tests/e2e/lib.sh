@@ -110,6 +110,14 @@ e2e_wait_pid() { # PID (a child of ours): bounded wait, then its exit status
 	wait "$1"
 }
 
+# e2e_dereg_scenario USER OUT: deploy/sipp/USER-register.xml turned into a
+# de-registration (Expires: 0; challenged like any REGISTER without IPsec).
+e2e_dereg_scenario() {
+	sed -e 's/Expires: 600/Expires: 0/' \
+		-e '/<recv response="200">/,/<Reference/c\  <recv response="200"/>' \
+		"$SRC/deploy/sipp/$1-register.xml" >"$2"
+}
+
 # ---- packet capture over a whole test run (tshark on lo)
 # e2e_capture_start PCAP BPF: start tshark in the background and wait until it
 # captures (bounded). Returns 1, with a note, when tshark is missing or cannot

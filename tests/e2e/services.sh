@@ -7,7 +7,9 @@
 #   terminating: both users are served there) and the P-CSCF again;
 #   presence: alice PUBLISHes (her S-CSCF's iFC sends it over ISC to the
 #   presence AS, Kamailio), bob SUBSCRIBEs to her and gets a NOTIFY carrying
-#   her published note, then unsubscribes;
+#   her published note, then unsubscribes; once more while alice is
+#   de-registered (her iFC for the unregistered case, HSS "unregistered
+#   services" in the LIA);
 #   PSI: alice sends a MESSAGE to sip:vod@open-ims.test, which the HSS knows as
 #   a PSI; the S-CSCF asks the I-CSCF, the I-CSCF the HSS (LIR: unregistered
 #   services), an S-CSCF fetches the PSI's profile (SAR) and its iFC sends the
@@ -63,6 +65,14 @@ e2e_check "presence: bob's SUBSCRIBE to alice, NOTIFY with her note, unsubscribe
 e2e_check "presence: the AS logged alice's PUBLISH and bob's SUBSCRIBE" \
 	[ "$(grep -c -E '(PUBLISH sip:alice@open-ims.test from sip:alice|SUBSCRIBE sip:alice@open-ims.test from sip:bob)@' \
 		"$IMS_STATE_DIR/log/presence.log")" -ge 2 ]
+
+# ---- presence of an offline user: the unregistered part of her profile
+e2e_dereg_scenario alice "$E2E_WORK/alice-deregister.xml"
+e2e_check "presence: alice de-registers" \
+	"$reg" --port 15060 --scenario "$E2E_WORK/alice-deregister.xml" alice
+e2e_check "presence: bob's SUBSCRIBE to offline alice still reaches the AS, NOTIFY with her note" \
+	e2e_sipp bob-subscribe-offline 127.0.0.1:4060 -sf "$SRC/deploy/sipp/bob-subscribe.xml" -p 15061
+e2e_check "alice registers again" "$reg" --port 15060 alice
 
 # ---- PSI sip:vod@open-ims.test hosted by the AS at 127.0.0.1:5066
 e2e_sipp vod-as -sf "$SRC/tests/e2e/message-uas.xml" -p 5066 &
