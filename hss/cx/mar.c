@@ -226,7 +226,7 @@ static int mar_check_impu(struct cx_server *srv, struct store *st, const struct 
 
 	if (auth_cache_impu_fresh(srv->auth, rq->impi, rq->impu, rq->server))
 		return 0;
-	ret = store_impu_get_checked(st, rq->impu, rq->impi, &pu);
+	ret = store_impu_get_checked(st, rq->impu, rq->impi, &pu, NULL);
 	if (ret != 0)
 		return ret;
 	ret = mar_store_server(st, rq, &pu);

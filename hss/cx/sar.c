@@ -7,6 +7,7 @@
 #include "sh/sh.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,13 +108,15 @@ static int sar_read(struct msg *req, struct sar_req *rq, struct msg *ans, bool *
 /* User-Name (the IMPI served) and Associated-Identities (the other IMPIs
  * of the IMPU, 6.3.33). */
 static int sar_add_identities(struct store *st, const struct sar_req *rq, const char *impi,
-			      struct msg *ans)
+			      unsigned int n_impis, struct msg *ans)
 {
 	struct store_strv impis = { 0 };
 	struct avp *grp = NULL;
 	int ret = impi[0] ? dia_add_utf8(ans, DIA_AVP_USER_NAME, impi) : 0;
 
-	if (ret == 0 && store_impu_impis(st, rq->impu, &impis) == 0 && impis.n > 1) {
+	/* n_impis: counted by store_impu_get_checked (UINT_MAX: unknown). */
+	if (ret == 0 && n_impis > 1 && store_impu_impis(st, rq->impu, &impis) == 0 &&
+	    impis.n > 1) {
 		ret = dia_add_group(ans, CX_AVP_ASSOCIATED_IDENTITIES, &grp);
 		for (size_t i = 0; ret == 0 && i < impis.n; i++)
 			ret = dia_add_utf8(grp, DIA_AVP_USER_NAME, impis.v[i]);
@@ -151,12 +154,13 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 	const char *impi;
 	char *xml = NULL;
 	size_t xml_len = 0;
+	unsigned int n_impis = UINT_MAX;
 	bool unchanged;
 	int ret;
 
 	if (!st)
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
-	ret = rq->impi[0] ? store_impu_get_checked(st, rq->impu, rq->impi, &pu)
+	ret = rq->impi[0] ? store_impu_get_checked(st, rq->impu, rq->impi, &pu, &n_impis)
 			  : store_impu_get(st, rq->impu, &pu);
 	if (ret != 0)
 		return cx_result_of_store(ret, "SAR");
@@ -201,7 +205,7 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 			auth_cache_forget_impu(srv->auth, impi);
 		}
 	}
-	ret = sar_add_identities(st, rq, impi, ans);
+	ret = sar_add_identities(st, rq, impi, n_impis, ans);
 	if (ret == 0 && xml)
 		ret = dia_add_octets(ans, CX_AVP_USER_DATA, (const uint8_t *)xml, xml_len);
 	free(xml);

@@ -87,7 +87,7 @@ int cx_uar(void *ctx, struct msg *req, struct msg *ans)
 		goto out;
 	}
 	/* Steps 1-2: both identities known, and associated. */
-	ret = store_impu_get_checked(st, rq.impu, rq.impi, &pu);
+	ret = store_impu_get_checked(st, rq.impu, rq.impi, &pu, NULL);
 	if (ret != 0) {
 		r = cx_result_of_store(ret, "UAR");
 		goto out;

@@ -138,9 +138,9 @@ int store_impu_get(struct store *st, const char *impu, struct store_impu *out);
 int store_impi_impu_check(struct store *st, const char *impi, const char *impu);
 /* store_impu_get() then store_impi_impu_check() in one database round trip:
  * 0 (out filled), -ENOENT (either unknown), -EACCES (not associated; out
- * filled), or -errno. */
+ * filled), or -errno. *n_impis (if not NULL): how many IMPIs share impu. */
 int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
-			   struct store_impu *out);
+			   struct store_impu *out, unsigned int *n_impis);
 /* The implicit registration set of impu in stored order (default first).
  * *out is a malloc'd array of *n records, free() it. */
 int store_implicit_set_get(struct store *st, const char *impu,

@@ -210,6 +210,15 @@ echo '<ServiceProfile/>' >"$WORK/empty.xml"
 hssctl profile set "$ALICE_SIP" --ifc "$WORK/empty.xml" >/dev/null && [ -z "$(sar_ifcs)" ] \
 	&& ok "empty ServiceProfile: no iFCs left" || bad "empty ServiceProfile"
 
+# The SAA names the other IMPIs of a shared IMPU (Associated-Identities,
+# TS 29.229 6.3.33) and only then: counted by the IMPU query.
+out=$(cx sar --impi "$ALICE" --impu "$ALICE_SIP" --server "$SCSCF" --type 2)
+if grep -q "Associated-Identities" <<<"$out"; then bad "one IMPI: Associated-Identities"
+else ok "one IMPI: no Associated-Identities"; fi
+hssctl impu add --impi bob@open-ims.test --impu "$ALICE_SIP" >/dev/null || bad "share alice's IMPU"
+out=$(cx sar --impi "$ALICE" --impu "$ALICE_SIP" --server "$SCSCF" --type 2)
+expect "shared IMPU: Associated-Identities with both IMPIs" \
+	"$(grep -A3 Associated-Identities <<<"$out" | paste -sd' ')" 'alice@open-ims.test.*bob@open-ims.test'
 hss_stop
 
 # 6. With cx.profile_cache_ttl a SAR reuses the profile read before (an
