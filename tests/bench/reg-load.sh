@@ -48,6 +48,13 @@ until "$UAC" 127.0.0.1:"$P_SIP" 1 1 8 $((USERS + 1)) >"$WORK/warm.out" 2>&1; do
 done
 echo "warm-up registration ok"
 
+# MariaDB statements per registration (the HSS's share of the work).
+db_status() {
+	chain_sql -N -e "SHOW GLOBAL STATUS WHERE Variable_name IN
+		('Com_select', 'Com_update', 'Com_insert', 'Com_delete', 'Com_commit',
+		 'Com_stmt_execute', 'Questions')" 2>/dev/null | tr '\t' '=' | tr '\n' ' '
+}
+db_before=$(db_status)
 chain_sample before
 t0=$(date +%s.%N)
 timeout $((SECS + 30)) "$UAC" 127.0.0.1:"$P_SIP" "$USERS" "$RATE" "$SECS" 1 >"$WORK/uac.out" 2>&1
@@ -55,6 +62,7 @@ uac_rc=$?
 t1=$(date +%s.%N)
 sleep 1   # let the last SARs and bindings settle before sampling memory
 chain_sample after
+db_after=$(db_status)
 # Memory again once nta has freed the transactions (timer K/J, 32 s).
 settle=${BENCH_SETTLE:-35}
 [ "$settle" -gt 0 ] && sleep "$settle"
@@ -68,6 +76,14 @@ echo "=== reg-load: $USERS users, offered $RATE/s, UAC exit $uac_rc, $wall s wal
 cat "$WORK/uac.out"
 awk -v o="${ok:-0}" -v n="$USERS" 'BEGIN { printf "success rate %.2f %%\n", n ? 100 * o / n : 0 }'
 echo "HSS: $registered IMPUs in state REGISTERED (incl. the warm-up user)"
+awk -v a="$db_before" -v b="$db_after" -v n="${ok:-0}" 'BEGIN {
+	na = split(a, x, " "); split(b, y, " ")
+	printf "MariaDB per registration:"
+	for (i = 1; i <= na; i++) {
+		split(x[i], k, "="); split(y[i], v, "=")
+		printf " %s %.2f", k[1], (n > 0 ? (v[2] - k[2]) / n : 0)
+	}
+	printf "\n" }'
 echo "right after the run (transactions still held):"
 chain_report before after "${ok:-0}" "$wall" user
 if [ "$settle" -gt 0 ]; then
