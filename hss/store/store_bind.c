@@ -121,6 +121,42 @@ void sdb_done(MYSQL_STMT *s)
 		mysql_stmt_free_result(s);
 }
 
+int sdb_collect(MYSQL_STMT *s, MYSQL_BIND *res, size_t n_res, void *row, size_t row_size,
+		void (*fix)(void *row, void *ctx), void *ctx, void **out, size_t *n)
+{
+	unsigned char *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sdb_fetch(s, res, n_res)) == 1) {
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			unsigned char *nv = reallocarray(v, ncap, row_size);
+
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		if (fix)
+			fix(row, ctx);
+		memcpy(v + cnt * row_size, row, row_size);
+		cnt++;
+	}
+	sdb_done(s);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
 void store_strv_free(struct store_strv *sv)
 {
 	if (!sv)

@@ -38,6 +38,13 @@ int sdb_run(struct store *st, const char *sql, MYSQL_BIND *params,
  * results (MYSQL_TYPE_STRING) are NUL-terminated ("" when NULL). */
 int sdb_fetch(MYSQL_STMT *s, MYSQL_BIND *res, size_t n_res);
 void sdb_done(MYSQL_STMT *s);
+/* Every remaining row of s copied into a new array: for each row fetched
+ * into the buffers res binds, fix(row, ctx) runs when fix is not NULL, then
+ * row_size bytes from row are appended. Finishes s (sdb_done). 0 with *out
+ * (the caller frees it; NULL when no row) and *n, or -ENOMEM or the
+ * sdb_fetch error, with nothing returned. */
+int sdb_collect(MYSQL_STMT *s, MYSQL_BIND *res, size_t n_res, void *row, size_t row_size,
+		void (*fix)(void *row, void *ctx), void *ctx, void **out, size_t *n);
 
 /* Close and reopen the connection; cached statements are dropped and get
  * re-prepared on their next use. */

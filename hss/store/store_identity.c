@@ -162,6 +162,13 @@ int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
 	return linked ? 0 : -EACCES;
 }
 
+/* sdb_collect fix-up for impu_row results. */
+static void impu_row_fix(void *row, void *r)
+{
+	(void)row;
+	impu_row_finish(r);
+}
+
 int store_implicit_set_get(struct store *st, const char *impu,
 			   struct store_impu **out, size_t *n)
 {
@@ -169,11 +176,11 @@ int store_implicit_set_get(struct store *st, const char *impu,
 		"SELECT " IMPU_COLUMNS " FROM impu u JOIN impu k"
 		" ON k.implicit_set_id = u.implicit_set_id WHERE k.identity = ?"
 		" ORDER BY u.implicit_set_pos";
-	struct store_impu *v = NULL, cur;
+	struct store_impu cur;
 	struct impu_row r;
 	MYSQL_BIND par[1];
 	MYSQL_STMT *s = NULL;
-	size_t cnt = 0;
+	void *rows = NULL;
 	int rc;
 
 	*out = NULL;
@@ -183,26 +190,11 @@ int store_implicit_set_get(struct store *st, const char *impu,
 	rc = sdb_run(st, sql, par, r.res, &s);
 	if (rc)
 		return rc;
-	while ((rc = sdb_fetch(s, r.res, IMPU_NCOL)) == 1) {
-		struct store_impu *nv = realloc(v, (cnt + 1) * sizeof(*v));
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		impu_row_finish(&r);
-		v[cnt++] = cur;
-	}
-	sdb_done(s);
-	if (rc == 0 && cnt == 0)
+	rc = sdb_collect(s, r.res, IMPU_NCOL, &cur, sizeof cur, impu_row_fix, &r, &rows, n);
+	*out = rows;
+	if (rc == 0 && *n == 0)
 		rc = -ENOENT;
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
+	return rc;
 }
 
 /* Collect the first string column of every row; -ENOENT when none and

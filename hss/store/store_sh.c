@@ -94,8 +94,8 @@ int store_sh_as_list(struct store *st, struct store_sh_as **out, size_t *n)
 	static const char sql[] = "SELECT " AS_COLUMNS " FROM sh_as ORDER BY name";
 	MYSQL_BIND res[AS_NCOL];
 	MYSQL_STMT *s = NULL;
-	struct store_sh_as row, *v = NULL;
-	size_t cnt = 0;
+	struct store_sh_as row;
+	void *rows = NULL;
 	int rc;
 
 	*out = NULL;
@@ -104,23 +104,9 @@ int store_sh_as_list(struct store *st, struct store_sh_as **out, size_t *n)
 	rc = sdb_run(st, sql, NULL, res, &s);
 	if (rc)
 		return rc;
-	while ((rc = sdb_fetch(s, res, AS_NCOL)) == 1) {
-		struct store_sh_as *nv = realloc(v, (cnt + 1) * sizeof(*nv));
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		v[cnt++] = row;
-	}
-	sdb_done(s);
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
+	rc = sdb_collect(s, res, AS_NCOL, &row, sizeof row, NULL, NULL, &rows, n);
+	*out = rows;
+	return rc;
 }
 
 int store_sh_psi_get(struct store *st, const char *impu, bool *active)

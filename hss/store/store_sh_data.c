@@ -269,13 +269,19 @@ static void sub_bind(MYSQL_BIND *res, struct store_sh_sub *b, int *one_time)
 	sdb_out_int(&res[10], one_time);
 }
 
+/* sdb_collect fix-up: the one_time flag is fetched as an int. */
+static void sub_fix(void *row, void *once)
+{
+	((struct store_sh_sub *)row)->one_time = *(int *)once != 0;
+}
+
 static int sub_rows(struct store *st, const char *sql, MYSQL_BIND *par,
 		    struct store_sh_sub **out, size_t *n)
 {
 	MYSQL_BIND res[SUB_NCOL];
 	MYSQL_STMT *s = NULL;
-	struct store_sh_sub *row = malloc(sizeof(*row)), *v = NULL;
-	size_t cnt = 0;
+	struct store_sh_sub *row = malloc(sizeof(*row));
+	void *rows = NULL;
 	int once = 0, rc;
 
 	*out = NULL;
@@ -286,24 +292,9 @@ static int sub_rows(struct store *st, const char *sql, MYSQL_BIND *par,
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		goto out;
-	while ((rc = sdb_fetch(s, res, SUB_NCOL)) == 1) {
-		struct store_sh_sub *nv = realloc(v, (cnt + 1) * sizeof(*nv));
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		row->one_time = once != 0;
-		v[cnt++] = *row;
-	}
-	sdb_done(s);
-	if (rc == 0) {
-		*out = v;
-		*n = cnt;
-		v = NULL;
-	}
+	rc = sdb_collect(s, res, SUB_NCOL, row, sizeof *row, sub_fix, &once, &rows, n);
+	*out = rows;
 out:
-	free(v);
 	free(row);
 	return rc;
 }

@@ -15,8 +15,8 @@ int store_sh_dsai_list(struct store *st, const char *impu, uint64_t as_id,
 		" WHERE u.identity = ? AND d.as_id = ? ORDER BY d.dsai_tag";
 	MYSQL_BIND par[2], res[2];
 	MYSQL_STMT *s = NULL;
-	struct store_sh_dsai row, *v = NULL;
-	size_t cnt = 0;
+	struct store_sh_dsai row;
+	void *rows = NULL;
 	int rc;
 
 	*out = NULL;
@@ -29,23 +29,9 @@ int store_sh_dsai_list(struct store *st, const char *impu, uint64_t as_id,
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;   /* no sh_dsai table (schema 3): none */
-	while ((rc = sdb_fetch(s, res, 2)) == 1) {
-		struct store_sh_dsai *nv = realloc(v, (cnt + 1) * sizeof(*nv));
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		v[cnt++] = row;
-	}
-	sdb_done(s);
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
+	rc = sdb_collect(s, res, 2, &row, sizeof row, NULL, NULL, &rows, n);
+	*out = rows;
+	return rc;
 }
 
 int store_sh_dsai_update(struct store *st, const char *impu, uint64_t as_id,
@@ -161,9 +147,9 @@ int store_sh_change_pending(struct store *st, unsigned int settle_ms, size_t max
 		" WHERE c.created_at <= NOW(3) - INTERVAL ? MICROSECOND ORDER BY c.id LIMIT ?";
 	MYSQL_BIND par[2], res[5];
 	MYSQL_STMT *s = NULL;
-	struct store_sh_change *row = calloc(1, sizeof(*row)), *v = NULL;
+	struct store_sh_change *row = calloc(1, sizeof(*row));
 	uint64_t settle_us = (uint64_t)settle_ms * 1000, lim = max;
-	size_t cnt = 0;
+	void *rows = NULL;
 	int rc;
 
 	*out = NULL;
@@ -180,23 +166,9 @@ int store_sh_change_pending(struct store *st, unsigned int settle_ms, size_t max
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		goto out;
-	while ((rc = sdb_fetch(s, res, 5)) == 1) {
-		struct store_sh_change *nv = realloc(v, (cnt + 1) * sizeof(*nv));
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		v[cnt++] = *row;
-	}
-	sdb_done(s);
-	if (rc == 0) {
-		*out = v;
-		*n = cnt;
-		v = NULL;
-	}
+	rc = sdb_collect(s, res, 5, row, sizeof *row, NULL, NULL, &rows, n);
+	*out = rows;
 out:
-	free(v);
 	free(row);
 	return rc;
 }
