@@ -32,6 +32,8 @@ struct scscf_registrar_config {
 	long long state_interval;   /* ms between snapshots while bindings change */
 	long long max_subscriptions; /* reg-event subscriptions at once (RFC 3680) */
 	long long subscribe_max_expires; /* s, reg-event subscription lifetime cap */
+	long long third_party_max;  /* third-party REGISTERs in flight (TS 24.229 5.4.1.7) */
+	long long third_party_timeout; /* ms an AS has to answer one */
 };
 
 /* One entry of the session number table: an E.164 number (visual

@@ -52,6 +52,14 @@ static const struct cfg_field registrar_schema[] = {
 	{ .key = "subscribe_max_expires", .type = CFG_INT, .offset = RC(subscribe_max_expires),
 	  .def = "600000", .min = 60, .max = 31536000,
 	  .help = "longest reg-event subscription granted, seconds (TS 24.229 5.4.2.1.1)" },
+	{ .key = "third_party_max", .type = CFG_INT, .offset = RC(third_party_max),
+	  .def = "1000", .min = 1, .max = 1000000,
+	  .help = "third-party REGISTERs to application servers in flight (TS 24.229 5.4.1.7); "
+		  "beyond: skipped and logged" },
+	{ .key = "third_party_timeout", .type = CFG_DURATION, .offset = RC(third_party_timeout),
+	  .def = "5s", .min = 200, .max = 64000,
+	  .help = "an AS not answering a third-party REGISTER by then has failed (its iFC's "
+		  "DefaultHandling decides)" },
 	CFG_FIELD_END
 };
 

@@ -51,7 +51,7 @@ static const char *gone_event_for(uint32_t reason)
 }
 
 /* Remove rec: NOTIFY its subscribers, persist. */
-static void deregister_set(struct registrar *r, struct reg_record *rec, const char *event)
+void reg_deregister_set(struct registrar *r, struct reg_record *rec, const char *event)
 {
 	struct reg_ev_snap snap;
 
@@ -70,7 +70,7 @@ static size_t deregister_impi(struct registrar *r, const char *impi, const char 
 	for (rec = r->store.head; rec; rec = next) {
 		next = rec->next;
 		if (strcmp(rec->impi, impi) == 0) {
-			deregister_set(r, rec, event);
+			reg_deregister_set(r, rec, event);
 			n++;
 		}
 	}
@@ -100,7 +100,7 @@ static int on_rtr(void *ctx, struct msg **ans)
 			continue;
 		rec = reg_store_find(&r->store, id);
 		if (rec) {
-			deregister_set(r, rec, event);
+			reg_deregister_set(r, rec, event);
 			n++;
 		}
 	}

@@ -16,6 +16,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "cx/cx_client.h"
+#include "ifc/ifc.h"
 #include "reg_auth.h"
 #include "reg_event.h"
 #include "reg_request.h"
@@ -23,6 +24,7 @@
 #include "registrar.h"
 
 struct reg_op;
+struct reg_third;
 
 struct registrar {
 	const struct scscf_registrar_config *cfg;
@@ -38,6 +40,8 @@ struct registrar {
 	struct reg_auth auth;
 	struct reg_events events;
 	struct reg_op *ops;      /* Cx exchanges in flight */
+	struct reg_third *thirds; /* third-party REGISTERs in flight (reg_third.c) */
+	size_t n_thirds;
 	bool dirty;              /* bindings changed since the last snapshot */
 	int64_t saved_at;        /* store clock of the last snapshot */
 };
@@ -65,6 +69,22 @@ struct reg_op *reg_op_new(struct registrar *r, enum reg_op_kind kind, nta_incomi
 
 /* reg_hss.c: serve RTR and PPR on r->cx. */
 int reg_hss_serve(struct registrar *r);
+
+/* reg_hss.c: network-initiated de-registration of rec (TS 24.229
+ * 5.4.1.5) without an SAR: NOTIFY its subscribers (gone_event), remove,
+ * persist. rec is freed. */
+void reg_deregister_set(struct registrar *r, struct reg_record *rec, const char *gone_event);
+
+/* reg_third.c: third-party registration (TS 24.229 5.4.1.7) after the 200
+ * OK: req is the UE's REGISTER, ok our 200 OK or NULL (both borrowed),
+ * rec the set (still holding its profile, also on de-registration), impu
+ * the registered IMPU, expires 0 on de-registration. Never blocks. */
+void reg_third_register(struct registrar *r, msg_t *req, msg_t *ok, const struct reg_record *rec,
+			const char *impu, enum ifc_reg_type type, int64_t expires);
+/* Seconds the longest-lived contact of rec has left (0: none). */
+int64_t reg_record_expires_in(const struct reg_record *rec, int64_t now);
+/* Drop every third-party REGISTER in flight, no callbacks. */
+void reg_third_forget_all(struct registrar *r);
 
 /* reg_notify.c / reg_event.c internals. */
 int reg_notify_send(struct registrar *r, struct reg_sub *s, const struct reg_ev_snap *before,
@@ -107,5 +127,9 @@ void reg_reply_423(nta_incoming_t *irq, msg_t *req, int64_t min_expires);
 void reg_reply_challenge(nta_incoming_t *irq, msg_t *req, const struct sip_auth_challenge *ch);
 void reg_reply_ok(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 		  const struct reg_record *rec);
+/* The same; returns a reference to the 200 OK as sent (msg_destroy), or
+ * NULL when it could not be built. */
+msg_t *reg_reply_ok_kept(struct registrar *r, nta_incoming_t *irq, msg_t *req,
+			 const struct reg_record *rec);
 
 #endif

@@ -170,6 +170,8 @@ void reg_register_finish(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 	struct reg_ev_snap snap;
 	struct reg_req q;
 	const char *phrase;
+	msg_t *ue, *ok;
+	bool existed;
 	int rc;
 
 	if (reg_request_parse(&r->policy, req, sip_object(req), &q, &phrase) != 0) {
@@ -177,6 +179,7 @@ void reg_register_finish(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 		return;
 	}
 	rec = reg_store_find(&r->store, q.impu);
+	existed = rec != NULL;
 	if (profile && *profile) {
 		rc = reg_store_put(&r->store, q.impu, q.impi, profile, &rec);
 		if (rc == -EINVAL) {
@@ -205,7 +208,14 @@ void reg_register_finish(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 	log_info("REGISTER impi=%s impu=%s: %zu contact(s) bound", rec->impi, q.impu,
 		 rec->n_contacts);
 	r->dirty = true;
-	reg_reply_ok(r, irq, req, rec);
+	ue = msg_ref_create(req); /* the reply drops req; third parties copy from it */
+	ok = reg_reply_ok_kept(r, irq, req, rec);
+	reg_third_register(r, ue, ok, rec, q.impu,
+			   rec->n_contacts == 0 ? IFC_REG_DE : existed ? IFC_REG_RE : IFC_REG_INITIAL,
+			   reg_record_expires_in(rec, reg_now()));
+	if (ok)
+		msg_destroy(ok);
+	msg_destroy(ue);
 	/* RFC 3680 / TS 24.229 5.4.2.1.2: every change reaches the subscribers;
 	 * the last contact gone ends the set (5.4.1.4). */
 	reg_event_changed(r, &snap, rec, "unregistered");

@@ -116,11 +116,12 @@ static int add_associated_uris(msg_t *resp, const struct reg_record *rec)
 	return n ? sip_hdr_add_p_associated_uri(resp, uris, n) : 0;
 }
 
-void reg_reply_ok(struct registrar *r, nta_incoming_t *irq, msg_t *req,
-		  const struct reg_record *rec)
+msg_t *reg_reply_ok_kept(struct registrar *r, nta_incoming_t *irq, msg_t *req,
+			 const struct reg_record *rec)
 {
 	msg_t *resp = new_response(irq, SIP_200_OK);
 	const sip_t *rq = sip_object(req);
+	msg_t *kept;
 	sip_t *rs;
 	int rc = 0;
 
@@ -141,5 +142,16 @@ void reg_reply_ok(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 		resp = NULL;
 	}
 out:
+	kept = resp ? msg_ref_create(resp) : NULL;
 	send_and_release(irq, req, resp, 200);
+	return kept;
+}
+
+void reg_reply_ok(struct registrar *r, nta_incoming_t *irq, msg_t *req,
+		  const struct reg_record *rec)
+{
+	msg_t *kept = reg_reply_ok_kept(r, irq, req, rec);
+
+	if (kept)
+		msg_destroy(kept);
 }

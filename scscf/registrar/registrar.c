@@ -226,6 +226,7 @@ void registrar_destroy(struct registrar *r)
 			op->cb(op->cb_ctx, 503, NULL);
 		reg_op_free(op);
 	}
+	reg_third_forget_all(r);
 	save_state(r);
 	reg_events_free(&r->events);
 	reg_store_free(&r->store);

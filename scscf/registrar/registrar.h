@@ -5,6 +5,7 @@
  * AKA resync; re-registration; de-registration; binding and challenge
  * expiry (SAR TIMEOUT_DEREGISTRATION / AUTHENTICATION_TIMEOUT); the reg
  * event package (reg_event.h); HSS-initiated RTR and PPR (reg_hss.c);
+ * third-party REGISTERs to the ASs of the REGISTER iFCs (reg_third.c);
  * bindings kept in cfg->state_file across restarts (reg_persist.h).
  *
  * Every REGISTER gets exactly one final response: the Cx exchanges run
