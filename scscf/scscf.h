@@ -27,6 +27,7 @@ struct scscf_registrar_config {
 	long long max_challenges;   /* pending at once; beyond: 503 */
 	long long cx_timeout;       /* ms, MAR/SAR answer wait */
 	bool reauth_protected;      /* challenge integrity-protected re-registrations too */
+	bool digest_without_credentials; /* no Authorization header: try SIP Digest first */
 	long long max_challenges_per_impi; /* pending per IMPI; beyond: 503 */
 	char *state_file;           /* bindings snapshot (survives restarts); NULL = off */
 	long long state_interval;   /* ms between snapshots while bindings change */

@@ -37,6 +37,10 @@ static const struct cfg_field registrar_schema[] = {
 	{ .key = "reauth_protected", .type = CFG_BOOL, .offset = RC(reauth_protected),
 	  .def = "false",
 	  .help = "challenge integrity-protected re-registrations too (TS 24.229 5.4.1.2.1)" },
+	{ .key = "digest_without_credentials", .type = CFG_BOOL,
+	  .offset = RC(digest_without_credentials), .def = "false",
+	  .help = "a REGISTER with no Authorization header (not an IMS-AKA UE, TS 24.229 5.1.1.2.1: "
+		  "a plain SIP phone) is challenged with SIP Digest when the user has it, else AKA" },
 	{ .key = "max_challenges_per_impi", .type = CFG_INT, .offset = RC(max_challenges_per_impi),
 	  .def = "5", .min = 1, .max = 1000,
 	  .help = "challenges pending for one IMPI (503 beyond), so one user cannot fill the table" },

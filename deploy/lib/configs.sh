@@ -69,6 +69,7 @@ registrar:
   server_name: sip:$name.$realm:6060
   realm: $realm
   state_file: $bindings        # registrations survive a restart
+  digest_without_credentials: true   # plain SIP phones (no Authorization) get Digest
 session:
   icscf: sip:$icscf:5060
 YAML

@@ -125,6 +125,23 @@ out:
 	OPENSSL_cleanse(ik, sizeof ik);
 }
 
+static void on_maa(void *ctx, struct msg *ans, int err);
+
+/* Digest was asked for a REGISTER without credentials and the user has
+ * no Digest (5006): the same MAR for AKAv1-MD5. true when sent (op goes on). */
+static bool mar_again_for_aka(struct reg_op *op)
+{
+	struct cxc_mar m = { .impi = op->impi, .impu = op->impu,
+			     .server_name = op->r->server_name,
+			     .scheme = CX_AUTH_SCHEME_AKAV1_MD5 };
+	struct msg *mar = NULL;
+
+	op->digest_first = false;
+	if (cxc_mar_build(&op->r->hss, &m, &mar) != 0)
+		return false;
+	return dia_bridge_send(op->r->cx, &mar, (int)op->r->cfg->cx_timeout, on_maa, op) == 0;
+}
+
 static void on_maa(void *ctx, struct msg *ans, int err)
 {
 	struct reg_op *op = ctx;
@@ -132,6 +149,16 @@ static void on_maa(void *ctx, struct msg *ans, int err)
 	struct cxc_auth_item it;
 
 	cx_to_sip(err, ans, &o);
+	if (o.status && op->digest_first && o.experimental &&
+	    o.code == DIA_EXP_ERROR_AUTH_SCHEME_NOT_SUPPORTED) {
+		if (ans)
+			fd_msg_free(ans);
+		if (mar_again_for_aka(op))
+			return;
+		reg_reply_status(op->irq, op->req, 500, "Server Internal Error", 5);
+		reg_op_free(op);
+		return;
+	}
 	if (o.status) {
 		log_notice("MAR impi=%s impu=%s: %s%u -> %d", op->impi, op->impu,
 			   o.experimental ? "exp " : "", o.code, o.status);
@@ -176,6 +203,9 @@ void reg_cx_mar(struct registrar *r, nta_incoming_t *irq, msg_t *req, const stru
 		return;
 	}
 	op->stale = stale;
+	op->digest_first = r->cfg->digest_without_credentials &&
+			   !sip_object(req)->sip_authorization &&
+			   strcmp(scheme, CX_AUTH_SCHEME_SIP_DIGEST) == 0;
 	rc = cxc_mar_build(&r->hss, &m, &mar);
 	if (rc == 0)
 		rc = dia_bridge_send(r->cx, &mar, (int)r->cfg->cx_timeout, on_maa, op);

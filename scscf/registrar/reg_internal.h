@@ -58,6 +58,8 @@ struct reg_op {
 	char *impi, *impu;
 	enum cx_server_assignment_type sat;
 	bool stale;              /* MAR after an unknown nonce: 401 stale=true */
+	bool digest_first;       /* Digest asked for a REGISTER without credentials:
+				  * on 5006 the MAR is repeated for AKA */
 	registrar_profile_cb cb; /* SAR UNREGISTERED_USER for session control */
 	void *cb_ctx;
 };

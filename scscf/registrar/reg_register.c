@@ -19,10 +19,15 @@
 
 #include "ims/log.h"
 
-static const char *scheme_for(const struct reg_req *q)
+static const char *scheme_for(const struct registrar *r, msg_t *req, const struct reg_req *q)
 {
 	enum digest_alg alg;
 	bool aka = true;
+
+	/* No Authorization header at all: not an IMS-AKA UE (those send one
+	 * with their IMPI, TS 24.229 5.1.1.2.1); optionally Digest first. */
+	if (r->cfg->digest_without_credentials && !sip_object(req)->sip_authorization)
+		return CX_AUTH_SCHEME_SIP_DIGEST;
 
 	/* TS 24.229 5.4.1.2.1: AKA unless the UE asked for plain digest. */
 	if (q->has_cr && q->cr.algorithm && *q->cr.algorithm &&
@@ -103,13 +108,13 @@ static void authenticate(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 		return;
 	}
 	if (!q->has_response) {
-		reg_cx_mar(r, irq, req, q, scheme_for(q), NULL, 0, false);
+		reg_cx_mar(r, irq, req, q, scheme_for(r, req, q), NULL, 0, false);
 		return;
 	}
 	ch = reg_auth_find(&r->auth, q->cr.nonce);
 	if (!ch || strcmp(ch->impi, q->impi) != 0) {
 		/* Unknown, used or expired nonce: a fresh one (RFC 2617 3.2.1). */
-		reg_cx_mar(r, irq, req, q, scheme_for(q), NULL, 0, true);
+		reg_cx_mar(r, irq, req, q, scheme_for(r, req, q), NULL, 0, true);
 		return;
 	}
 	if (q->cr.auts) {

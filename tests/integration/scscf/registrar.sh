@@ -108,6 +108,9 @@ hssctl subscriber add --impi alice@open-ims.test --impu sip:alice@open-ims.test 
 	--impu tel:+4930100001 --k 465b5ce8b199b49faa5f0a2ee238a6bc \
 	--op cdc202d5123e20f62b6d676ac72cb318 --amf 8000 --sqn 0 --password alice \
 	--auth aka,digest >/dev/null || die "provisioning alice failed"
+hssctl subscriber add --impi dora@open-ims.test --impu sip:dora@open-ims.test \
+	--k fec86ba6eb707ed08905757b1bb44b8f --op dbc59adcb6f9a0ef735477b7fadf8374 \
+	--auth aka >/dev/null || die "provisioning dora (AKA only) failed"
 
 cat >"$WORK/hss.yaml" <<YAML
 log:
@@ -146,6 +149,7 @@ registrar:
   min_expires: 2
   challenge_timeout: 4s
   cx_timeout: 2s
+  digest_without_credentials: true
 YAML
 
 HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
@@ -202,6 +206,47 @@ fi
 [ "$(state_of sip:alice@open-ims.test)" = not-registered ] &&
 	ok "HSS: not-registered after de-registration" ||
 	bad "HSS state after de-registration: $(state_of sip:alice@open-ims.test)"
+
+# ---- A plain SIP phone: no Authorization header in the first REGISTER ----
+if sipp_run plain_md5 "$DIR/reg_plain_md5.xml"; then
+	ok "no credentials, user with Digest: MD5 challenge, then 200"
+else
+	bad "plain SIP phone registration with Digest"; show_failure plain_md5
+fi
+sipp_run dereg_plain "$DIR/dereg.xml" -key user alice@open-ims.test >/dev/null 2>&1
+cat >"$WORK/plain_aka.xml" <<'XML'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="no credentials, AKA-only user">
+  <send retrans="500">
+    <![CDATA[
+
+      REGISTER sip:open-ims.test SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 69
+      From: <sip:dora@open-ims.test>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:dora@open-ims.test>
+      Call-ID: [call_id]
+      CSeq: 1 REGISTER
+      Contact: <sip:dora@[local_ip]:[local_port]>
+      Path: <sip:term@pcscf.open-ims.test:4060;lr>
+      Expires: 600
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="401">
+    <action>
+      <ereg regexp="algorithm=AKAv1-MD5" search_in="hdr" header="WWW-Authenticate:" check_it="true" assign_to="alg"/>
+    </action>
+  </recv>
+  <Reference variables="alg"/>
+</scenario>
+XML
+if sipp_run plain_aka "$WORK/plain_aka.xml"; then
+	ok "no credentials, AKA-only user: the 5006 on Digest falls back to an AKA challenge"
+else
+	bad "no credentials, AKA-only user"; show_failure plain_aka
+fi
 
 # ---- SIP Digest ----
 if sipp_run md5wrong "$DIR/reg_md5_wrong.xml"; then
