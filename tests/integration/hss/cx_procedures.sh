@@ -9,7 +9,8 @@ SRC=$2
 BIN=$BUILD/bin
 AKA=$BUILD/tests/hss_aka_tool
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hss-cx.XXXXXX")
-DBPORT=$(( 20000 + ($$ % 9000) * 2 ))
+. "$SRC/tests/lib/ports.sh"
+DBPORT=$(free_base 26000 1600 4)   # below the ephemeral range (32768)
 DIAPORT=$(( DBPORT + 1 ))
 HSS_PID=
 WRAP_PID=

@@ -11,7 +11,8 @@
 hss_env_init() {
 	BIN=$BUILD/bin
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/hss-$1.XXXXXX")
-	DBPORT=$(( 20000 + ($$ % 9000) * 2 ))
+	. "$SRC/tests/lib/ports.sh"
+	DBPORT=$(free_base 26000 1600 4)   # below the ephemeral range (32768)
 	DIAPORT=$(( DBPORT + 1 ))
 	HSS_PID= WRAP_PID= FAILS=0 EXTRA_PIDS=
 	export IMS_DB_HOST=127.0.0.1 IMS_DB_PORT=$DBPORT IMS_DB_USER=ims_hss \

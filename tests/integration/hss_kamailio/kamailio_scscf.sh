@@ -21,7 +21,7 @@ fi
 hss_env_init kamailio
 ulimit -c 0
 KAM_PGID=
-SIPPORT=$(( 40000 + ($$ % 6000) * 4 ))
+SIPPORT=$(free_base 30000 600 4)   # ports.sh via hss_env.sh; below the ephemeral range
 CDPPORT=$(( SIPPORT + 1 ))
 UEPORT=$(( SIPPORT + 2 ))
 SCSCF_NAME=sip:scscf.open-ims.test:$SIPPORT

@@ -3,7 +3,8 @@
 # started is stopped by PID in the trap; every wait is bounded.
 set -u
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(dirname "$0")/../../lsan.supp:print_suppressions=0}"
-base=$((20000 + ($$ % 4000) * 4))
+. "$(dirname "$0")/../../lib/ports.sh"
+base=$(free_base 20000 3000 4)   # below the ephemeral range (32768)
 P_PORT=$base CORE_PORT=$((base + 1)) UE_PORT=$((base + 2)) AUX_PORT=$((base + 3))
 work=$(mktemp -d /tmp/pcscf-it.XXXXXX)
 pcscf_pid="" bg_pids=""

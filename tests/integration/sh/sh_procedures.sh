@@ -13,8 +13,8 @@ SRC=$(cd "$2" && pwd)
 BIN=$BUILD/bin
 HSS_BIN=$BIN/ims-hss
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hss-sh.XXXXXX")
-DBPORT=$(( 21000 + ($$ % 9000) * 2 ))
-[ "$DBPORT" -ge 39000 ] && DBPORT=$(( DBPORT - 18000 ))
+. "$SRC/tests/lib/ports.sh"
+DBPORT=$(free_base 26000 1600 4)   # below the ephemeral range (32768)
 DIAPORT=$(( DBPORT + 1 ))
 HSS_PID=
 WRAP_PID=
