@@ -21,86 +21,10 @@
 set -u
 BUILD=$1
 SRC=$2
-BIN=$BUILD/bin
-DIR=$SRC/tests/integration/scscf_session
-command -v sipp >/dev/null || { echo "SKIP: sipp (sip-tester) not installed"; exit 77; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scscf-sess.XXXXXX")
-
-port_busy() { ss -Hltun "sport = :$1" 2>/dev/null | grep -q .; }
-# A block of 10 free ports in 10000..19999 (below the ephemeral range).
-free_block() {
-	local b i try
-	for try in $(seq 0 40); do
-		b=$(( 10000 + (($$ * 7 + try * 331) % 999) * 10 ))
-		for i in $(seq 0 9); do port_busy $((b + i)) && continue 2; done
-		echo "$b"; return 0
-	done
-	echo "$b"
-}
-BASE=$(free_block)
-DBPORT=$BASE HSS_DIA=$((BASE + 1)) SC_DIA=$((BASE + 2)) SC_SIP=$((BASE + 3))
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/scscf_session/lib.sh" sess
 ALICE=$((BASE + 4)) BOB=$((BASE + 5)) ICSCF=$((BASE + 6)) AS=$((BASE + 7)) DEAD_AS=$((BASE + 8))
 DEAD_AS2=$((BASE + 9)) # the HSS keeps DefaultHandling per AS: one per behaviour
-SC=127.0.0.1:$SC_SIP
-HSS_PID= SC_PID=
-BG_PIDS=()
-FAILS=0
-export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}"
-
-stop_pid() { # pid: TERM, bounded wait, then KILL
-	local pid=$1
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-	return 1
-}
-
-cleanup() {
-	local rc=$? p
-	for p in "${BG_PIDS[@]}"; do stop_pid "$p"; done
-	stop_pid "$SC_PID"
-	stop_pid "$HSS_PID"
-	"$SRC/tests/lib/mariadb.sh" stop "$WORK/db" >/dev/null 2>&1
-	if [ "$rc" -ne 0 ] || [ "$FAILS" -ne 0 ]; then
-		echo "--- ims-scscf log"; tail -n 80 "$WORK/scscf.log" 2>/dev/null
-		echo "--- ims-hss log"; tail -n 20 "$WORK/hss.log" 2>/dev/null
-	fi
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-die() { echo "FATAL: $*" >&2; exit 1; }
-ok() { echo "ok   - $*"; }
-bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
-show_failure() { for f in "$WORK/$1.err" "$WORK/$1.msg"; do [ -f "$f" ] && tail -n 40 "$f"; done; }
-
-export IMS_DB_HOST=127.0.0.1 IMS_DB_PORT=$DBPORT IMS_DB_USER=ims_hss \
-	IMS_DB_PASSWORD=ims_hss IMS_DB_NAME=ims_hss
-hssctl() { "$BIN/ims-hssctl" "$@"; }
-
-# sipp_uac NAME PORT SCENARIO [args]: one call toward the S-CSCF, bounded.
-sipp_uac() {
-	local name=$1 port=$2 sf=$3; shift 3
-	(cd "$WORK" && timeout 30 sipp -m 1 -nostdin -timeout 20s -timeout_error \
-		-trace_err -error_file "$WORK/$name.err" -trace_msg -message_file "$WORK/$name.msg" \
-		-i 127.0.0.1 -p "$port" -sf "$sf" -key scscf "$SC" "$@" "$SC" >"$WORK/$name.out" 2>&1)
-}
-# sipp_uas NAME PORT SCENARIO: one call in the background; waits until the
-# port is bound. Its PID goes to BG_PIDS; sipp_wait NAME collects it.
-declare -A UAS_PID
-sipp_uas() {
-	local name=$1 port=$2 sf=$3
-	(cd "$WORK" && exec timeout 40 sipp -m 1 -nostdin -timeout 30s -timeout_error \
-		-trace_err -error_file "$WORK/$name.err" -trace_msg -message_file "$WORK/$name.msg" \
-		-i 127.0.0.1 -p "$port" -sf "$sf" >"$WORK/$name.out" 2>&1) &
-	UAS_PID[$name]=$!
-	BG_PIDS+=("$!")
-	for _ in $(seq 100); do port_busy "$port" && return 0; sleep 0.05; done
-	return 1
-}
-sipp_wait() { wait "${UAS_PID[$1]}"; }
 
 # reg USER PASSWORD PORT [EXPIRES]: SIP Digest registration from PORT,
 # Path = PORT (EXPIRES 0: de-registration).
