@@ -13,46 +13,8 @@
 set -u
 BUILD=$1
 SRC=$2
-BIN=$BUILD/bin
-DIR=$SRC/tests/integration/scscf
-command -v sipp >/dev/null || { echo "SKIP: sipp (sip-tester) not installed"; exit 77; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/scscf-it.XXXXXX")
-BASE=$(( 10000 + ($$ % 2000) * 5 )) # below the other tests and the ephemeral range
-DBPORT=$BASE HSS_DIA=$((BASE + 1)) SC_DIA=$((BASE + 2)) SC_SIP=$((BASE + 3)) UE=$((BASE + 4))
-HSS_PID= SC_PID=
-FAILS=0
-export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}"
-
-stop_pid() { # pid: TERM, bounded wait, then KILL
-	local pid=$1
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-	return 1
-}
-
-cleanup() {
-	local rc=$?
-	stop_pid "$SC_PID"
-	stop_pid "$HSS_PID"
-	"$SRC/tests/lib/mariadb.sh" stop "$WORK/db" >/dev/null 2>&1
-	if [ "$rc" -ne 0 ] || [ "$FAILS" -ne 0 ]; then
-		echo "--- ims-scscf log"; tail -n 80 "$WORK/scscf.log" 2>/dev/null
-		echo "--- ims-hss log"; tail -n 30 "$WORK/hss.log" 2>/dev/null
-	fi
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-die() { echo "FATAL: $*" >&2; exit 1; }
-ok() { echo "ok   - $*"; }
-bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
-
-export IMS_DB_HOST=127.0.0.1 IMS_DB_PORT=$DBPORT IMS_DB_USER=ims_hss \
-	IMS_DB_PASSWORD=ims_hss IMS_DB_NAME=ims_hss
-hssctl() { "$BIN/ims-hssctl" "$@"; }
+# shellcheck source=lib.sh
+. "$SRC/tests/integration/scscf/lib.sh" it
 # state_of IMPU: not-registered, registered or unregistered in the HSS.
 state_of() {
 	hssctl subscriber show alice@open-ims.test | grep -F " $1 " |
