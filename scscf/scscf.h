@@ -12,6 +12,27 @@
 #include "ims/log.h"
 #include "ims/sipagent.h"
 
+/* Where the registrar keeps its bindings across restarts. */
+enum scscf_reg_store {
+	SCSCF_STORE_FILE = 0,       /* snapshot in registrar.state_file (reg_persist.h) */
+	SCSCF_STORE_MARIADB,        /* rows in registrar.database (reg_db.h) */
+};
+
+/* Section "registrar.database:" (registrar.store: mariadb). */
+struct scscf_db_config {
+	char *host;                 /* "localhost" = Unix socket */
+	uint16_t port;
+	char *socket;
+	char *user;
+	char *password;
+	char *name;
+	long long connect_timeout;  /* ms */
+	long long read_timeout;     /* ms */
+	char *owner;                /* scscf_name of our rows; default: server_name */
+	char *takeover;             /* another owner whose rows we adopt at start, or NULL */
+	long long flush_interval;   /* ms: write-back window */
+};
+
 /* Section "registrar:" (TS 24.229 5.4.1, TS 29.228 6.1). */
 struct scscf_registrar_config {
 	char *server_name;          /* our SIP URI for Server-Name; default sip:<sip hostport> */
@@ -31,6 +52,8 @@ struct scscf_registrar_config {
 	long long max_challenges_per_impi; /* pending per IMPI; beyond: 503 */
 	char *state_file;           /* bindings snapshot (survives restarts); NULL = off */
 	long long state_interval;   /* ms between snapshots while bindings change */
+	int store;                  /* enum scscf_reg_store */
+	struct scscf_db_config database;
 	long long max_subscriptions; /* reg-event subscriptions at once (RFC 3680) */
 	long long subscribe_max_expires; /* s, reg-event subscription lifetime cap */
 	long long third_party_max;  /* third-party REGISTERs in flight (TS 24.229 5.4.1.7) */
@@ -66,6 +89,8 @@ struct scscf_session_config {
 	long long branch_timeout;   /* ms without a sign of life (1xx > 100, final) */
 	long long ring_timeout;     /* ms a ringing branch may stay unanswered */
 	long long unknown_number;   /* status for a number without a route: 404 or 604 */
+	long long max_pending;      /* initial requests in flight (forks, forwards); beyond: 503 */
+	long long overload_latency; /* ms: smoothed downstream latency above it sheds new ones */
 };
 
 struct scscf_config {

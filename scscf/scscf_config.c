@@ -7,6 +7,38 @@
 #include "scscf.h"
 
 #define RC(f) offsetof(struct scscf_registrar_config, f)
+#define DB(f) offsetof(struct scscf_db_config, f)
+
+static const char *const store_names[] = { "file", "mariadb", NULL };
+
+static const struct cfg_field db_schema[] = {
+	{ .key = "host", .type = CFG_STR, .offset = DB(host), .def = "127.0.0.1",
+	  .help = "MariaDB host; localhost means the Unix socket" },
+	{ .key = "port", .type = CFG_PORT, .offset = DB(port), .def = "3306",
+	  .help = "MariaDB TCP port" },
+	{ .key = "socket", .type = CFG_STR, .offset = DB(socket),
+	  .help = "Unix socket path (host localhost)" },
+	{ .key = "user", .type = CFG_STR, .offset = DB(user), .def = "ims",
+	  .help = "database user" },
+	{ .key = "password", .type = CFG_STR, .offset = DB(password), .help = "database password" },
+	{ .key = "name", .type = CFG_STR, .offset = DB(name), .def = "ims_hss",
+	  .help = "database name (the HSS's: deploy/db/migrations 0005 adds the tables)" },
+	{ .key = "connect_timeout", .type = CFG_DURATION, .offset = DB(connect_timeout),
+	  .def = "3s", .min = 1000, .max = 600000, .help = "connect timeout" },
+	{ .key = "read_timeout", .type = CFG_DURATION, .offset = DB(read_timeout), .def = "5s",
+	  .min = 1000, .max = 600000, .help = "read/write timeout of the writer thread" },
+	{ .key = "owner", .type = CFG_STR, .offset = DB(owner),
+	  .help = "name our rows carry (scscf_name); several S-CSCFs share one database, each "
+		  "with its own name (default: registrar.server_name)" },
+	{ .key = "takeover", .type = CFG_STR, .offset = DB(takeover),
+	  .help = "standby take-over: at start, the rows of this owner become ours and are "
+		  "loaded (only while that S-CSCF is down: a live one keeps writing its rows)" },
+	{ .key = "flush_interval", .type = CFG_DURATION, .offset = DB(flush_interval),
+	  .def = "100ms", .min = 10, .max = 1000,
+	  .help = "write-back window: changes are written in one transaction at most this often "
+		  "(a kill -9 loses at most this much plus the transaction in flight)" },
+	CFG_FIELD_END
+};
 
 static const struct cfg_field registrar_schema[] = {
 	{ .key = "server_name", .type = CFG_STR, .offset = RC(server_name), .check = cfg_check_sip_uri,
@@ -50,6 +82,12 @@ static const struct cfg_field registrar_schema[] = {
 	  .def = "2s", .min = 1000, .max = 3600000,
 	  .help = "at most one snapshot per interval while bindings change (and one at stop); "
 		  "a snapshot of 100k sets takes ~0.5 s on the loop" },
+	{ .key = "store", .type = CFG_ENUM, .offset = RC(store), .def = "file",
+	  .enum_names = store_names,
+	  .help = "where bindings survive restarts: file (state_file snapshot; unset = nowhere) "
+		  "or mariadb (registrar.database, write-back within flush_interval)" },
+	{ .key = "database", .type = CFG_TABLE, .offset = RC(database), .sub = db_schema,
+	  .help = "MariaDB of the bindings (store: mariadb)" },
 	{ .key = "max_subscriptions", .type = CFG_INT, .offset = RC(max_subscriptions),
 	  .def = "10000", .min = 1, .max = 10000000,
 	  .help = "reg-event subscriptions at once (RFC 3680; 503 beyond)" },
@@ -121,6 +159,16 @@ static const struct cfg_field session_schema[] = {
 	  .def = "180s", .min = 1000, .max = 600000,
 	  .help = "a branch that rings but is not answered by then is CANCELled (RFC 3261 16.8 "
 		  "Timer C; lower it to move on sooner in sequential forking)" },
+	{ .key = "max_pending", .type = CFG_INT, .offset = SC(max_pending), .def = "2000",
+	  .min = 1, .max = 1000000,
+	  .help = "overload control (RFC 6357): initial requests (INVITE, MESSAGE, SUBSCRIBE...) "
+		  "forwarded or forked and not yet answered; new ones beyond 3/4 of it get 503 with "
+		  "Retry-After, in-dialog requests never" },
+	{ .key = "overload_latency", .type = CFG_DURATION, .offset = SC(overload_latency),
+	  .def = "300ms", .min = 10, .max = 32000,
+	  .help = "while the smoothed time to a first answer downstream (1xx above 100 or final) "
+		  "exceeds it, a growing share of new initial requests gets 503 (all at twice it); "
+		  "keep below T1 so that callers do not retransmit" },
 	CFG_FIELD_END
 };
 

@@ -53,7 +53,8 @@ void store_close(struct store *st);
 unsigned long store_connection_id(const struct store *st);
 
 /* ---- schema version (store_schema.c) ---- */
-#define IMS_STORE_SCHEMA_VERSION 4   /* 0001 initial, 0002 sh, 0003 admin queue, 0004 sh dsai */
+#define IMS_STORE_SCHEMA_VERSION 5   /* 0001 initial, 0002 sh, 0003 admin queue, 0004 sh dsai,
+                                        0005 scscf registrar (S-CSCF bindings) */
 /* Version recorded in schema_version, 0 when the table is missing/empty. */
 int store_schema_version(struct store *st, unsigned int *version);
 /* 0 when the database has IMS_STORE_SCHEMA_VERSION; else -EPROTO (or the

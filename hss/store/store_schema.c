@@ -10,6 +10,8 @@ static const char *const schema_migrations[] = {
 	[1] = "0001_initial.sql",
 	[2] = "0002_sh.sql",
 	[3] = "0003_admin_queue.sql",
+	[4] = "0004_sh_dsai.sql",
+	[5] = "0005_scscf_registrar.sql",
 };
 
 int store_schema_version(struct store *st, unsigned int *version)

@@ -45,6 +45,8 @@ void reg_sub_free(struct reg_sub *s)
 
 void reg_sub_remove(struct reg_events *e, struct reg_sub *s)
 {
+	if (e->touch)
+		e->touch(e->touch_ctx, s);
 	reg_htab_remove(&e->by_call_id, s->call_id, s);
 	if (s->prev)
 		s->prev->next = s->next;

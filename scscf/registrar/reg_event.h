@@ -59,6 +59,11 @@ struct reg_events {
 	size_t count, max;
 	int64_t max_expires;
 	struct reg_notify_tx *txs;   /* NOTIFYs waiting for their answer */
+	/* Called when a subscription's stored state changes (a NOTIFY sent:
+	 * new CSeq, version, expiry) or it goes; NULL: nobody listens
+	 * (reg_sync.c, the MariaDB write-back). */
+	void (*touch)(void *ctx, const struct reg_sub *s);
+	void *touch_ctx;
 };
 
 /* What a set looked like before a change (contacts copied). */

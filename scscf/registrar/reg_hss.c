@@ -50,12 +50,14 @@ static const char *gone_event_for(uint32_t reason)
 	}
 }
 
-/* Remove rec: NOTIFY its subscribers, persist. */
+/* Remove rec: third-party de-registration to the ASs, NOTIFY its
+ * subscribers, persist. */
 void reg_deregister_set(struct registrar *r, struct reg_record *rec, const char *event)
 {
 	struct reg_ev_snap snap;
 
 	reg_ev_snap_take(r, rec, &snap);
+	reg_third_deregister(r, rec);
 	reg_store_remove(&r->store, rec);
 	reg_event_changed(r, &snap, NULL, event);
 	reg_ev_snap_free(&snap);

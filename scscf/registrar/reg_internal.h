@@ -25,6 +25,7 @@
 
 struct reg_op;
 struct reg_third;
+struct reg_sync;
 
 struct registrar {
 	const struct scscf_registrar_config *cfg;
@@ -44,6 +45,7 @@ struct registrar {
 	size_t n_thirds;
 	bool dirty;              /* bindings changed since the last snapshot */
 	int64_t saved_at;        /* store clock of the last snapshot */
+	struct reg_sync *sync;   /* MariaDB write-back (reg_sync.c), or NULL */
 };
 
 enum reg_op_kind { REG_OP_MAR, REG_OP_SAR };
@@ -66,6 +68,13 @@ struct reg_op {
 
 int64_t reg_now(void);
 
+/* reg_sync.c: registrar.store mariadb: load the bindings (blocking, at
+ * start) and start the write-back; nothing when the store is the file. */
+int reg_sync_start(struct registrar *r);
+/* Writes the last changes (bounded wait) and stops; before the store and
+ * the reg-event table are freed. */
+void reg_sync_stop(struct registrar *r);
+
 struct reg_op *reg_op_new(struct registrar *r, enum reg_op_kind kind, nta_incoming_t *irq,
 			  msg_t *req, const char *impi, const char *impu);
 
@@ -83,6 +92,11 @@ void reg_deregister_set(struct registrar *r, struct reg_record *rec, const char 
  * the registered IMPU, expires 0 on de-registration. Never blocks. */
 void reg_third_register(struct registrar *r, msg_t *req, msg_t *ok, const struct reg_record *rec,
 			const char *impu, enum ifc_reg_type type, int64_t expires);
+/* reg_third.c: network-initiated de-registration of rec (RTR, an AS
+ * failing with SESSION_TERMINATED; TS 24.229 5.4.1.5): the ASs of the
+ * REGISTER iFCs (de-registration) get a third-party REGISTER with
+ * Expires: 0, as on a UE's de-registration. Call before rec goes. */
+void reg_third_deregister(struct registrar *r, const struct reg_record *rec);
 /* Seconds the longest-lived contact of rec has left (0: none). */
 int64_t reg_record_expires_in(const struct reg_record *rec, int64_t now);
 /* Drop every third-party REGISTER in flight, no callbacks. */

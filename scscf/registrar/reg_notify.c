@@ -237,6 +237,8 @@ int reg_notify_send(struct registrar *r, struct reg_sub *s, const struct reg_ev_
 	s->version++;
 	s->cseq++;
 	r->dirty = true; /* the dialog's CSeq is kept across restarts */
+	if (r->events.touch)
+		r->events.touch(r->events.touch_ctx, s);
 	rc = -ENOMEM;
 	t = calloc(1, sizeof *t + idlen + 1);
 	msg = t ? build_notify(r, s, state, body) : NULL;

@@ -25,7 +25,7 @@ static int put_str(FILE *f, const char *s, size_t len)
 	return 0;
 }
 
-static int put_record(FILE *f, const struct reg_record *rec, int64_t now, int64_t wall)
+int reg_persist_put_record(FILE *f, const struct reg_record *rec, int64_t now, int64_t wall)
 {
 	size_t i;
 	int rc;
@@ -67,7 +67,7 @@ static void sync_dir(const char *path)
 	free(copy);
 }
 
-static int put_sub(FILE *f, const struct reg_sub *s, int64_t now, int64_t wall)
+int reg_persist_put_sub(FILE *f, const struct reg_sub *s, int64_t now, int64_t wall)
 {
 	const char *v[] = { s->call_id, s->impu, s->subscriber, s->local_tag, s->local_uri,
 			    s->remote, s->target, s->routes, s->next_hop };
@@ -108,9 +108,9 @@ int reg_persist_save(const struct reg_store *st, const struct reg_events *ev, co
 		rc = -EIO;
 	for (rec = st->head; rc == 0 && rec; rec = rec->next)
 		if (rec->profile && rec->profile->xml)
-			rc = put_record(f, rec, now, wall);
+			rc = reg_persist_put_record(f, rec, now, wall);
 	for (sub = ev ? ev->head : NULL; rc == 0 && sub; sub = sub->next)
-		rc = put_sub(f, sub, now, wall);
+		rc = reg_persist_put_sub(f, sub, now, wall);
 	if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0))
 		rc = -errno;
 	if (fclose(f) != 0 && rc == 0)
@@ -301,10 +301,25 @@ out:
 	return rc;
 }
 
+int reg_persist_get_item(FILE *f, struct reg_store *st, struct reg_events *ev, int64_t now,
+			 int64_t wall, bool *kept)
+{
+	char line[8];
+
+	*kept = false;
+	if (!fgets(line, sizeof line, f))
+		return feof(f) ? -ENODATA : -EIO;
+	if (strcmp(line, "R\n") == 0)
+		return get_record(f, st, now, wall, kept);
+	if (strcmp(line, "U\n") == 0)
+		return get_sub(f, ev, now, wall);
+	return -EBADMSG;
+}
+
 int reg_persist_load(struct reg_store *st, struct reg_events *ev, const char *path, int64_t now,
 		     int64_t wall, size_t *loaded, bool *damaged)
 {
-	char magic[sizeof PERSIST_MAGIC], line[8];
+	char magic[sizeof PERSIST_MAGIC];
 	bool more = true, kept = false;
 	FILE *f = fopen(path, "re");
 	int rc = 0;
@@ -319,16 +334,10 @@ int reg_persist_load(struct reg_store *st, struct reg_events *ev, const char *pa
 		goto out;
 	}
 	while (more) {
-		kept = false;
-		if (!fgets(line, sizeof line, f)) {
+		rc = reg_persist_get_item(f, st, ev, now, wall, &kept);
+		if (rc == -ENODATA) {
 			more = false;
-			rc = feof(f) ? 0 : -EIO;
-		} else if (strcmp(line, "R\n") == 0) {
-			rc = get_record(f, st, now, wall, &kept);
-		} else if (strcmp(line, "U\n") == 0) {
-			rc = get_sub(f, ev, now, wall);
-		} else {
-			rc = -EBADMSG;
+			rc = 0;
 		}
 		if (rc == -ENOMEM)
 			goto out;

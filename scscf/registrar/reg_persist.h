@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "reg_event.h"
 #include "reg_store.h"
@@ -47,5 +48,15 @@ int reg_persist_save(const struct reg_store *st, const struct reg_events *ev, co
  * good; *damaged set true). */
 int reg_persist_load(struct reg_store *st, struct reg_events *ev, const char *path, int64_t now,
 		     int64_t wall, size_t *loaded, bool *damaged);
+
+/* One record ("R" ...) or subscription ("U" ...) in the format above;
+ * the MariaDB store (reg_row.h) keeps each as one row in this form. */
+int reg_persist_put_record(FILE *f, const struct reg_record *rec, int64_t now, int64_t wall);
+int reg_persist_put_sub(FILE *f, const struct reg_sub *s, int64_t now, int64_t wall);
+/* Reads one "R" or "U" item into st / ev (same rules as reg_persist_load:
+ * expired contacts and subscriptions dropped; *kept true when a record was
+ * added). -ENODATA at the end of f, -EBADMSG for a damaged item. */
+int reg_persist_get_item(FILE *f, struct reg_store *st, struct reg_events *ev, int64_t now,
+			 int64_t wall, bool *kept);
 
 #endif

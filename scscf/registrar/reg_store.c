@@ -42,10 +42,17 @@ static void record_free(struct reg_record *rec)
 	free(rec);
 }
 
+static void touch(struct reg_store *st, const struct reg_record *rec)
+{
+	if (st->touch && rec->profile)
+		st->touch(st->touch_ctx, rec);
+}
+
 void reg_store_remove(struct reg_store *st, struct reg_record *rec)
 {
 	if (!rec)
 		return;
+	touch(st, rec);
 	unindex(st, rec);
 	if (rec->prev)
 		rec->prev->next = rec->next;
@@ -105,6 +112,7 @@ int reg_store_put(struct reg_store *st, const char *impu, const char *impi,
 		return -ENOMEM;
 	rec = reg_store_find(st, impu);
 	if (rec) {
+		touch(st, rec);
 		unindex(st, rec);
 		reg_profile_free(rec->profile);
 		free(rec->impi);
@@ -128,6 +136,7 @@ int reg_store_put(struct reg_store *st, const char *impu, const char *impi,
 		reg_store_remove(st, rec);
 		return rc;
 	}
+	touch(st, rec);
 	if (out)
 		*out = rec;
 	return 0;
@@ -204,7 +213,6 @@ int reg_store_apply(struct reg_store *st, struct reg_record *rec,
 	size_t i, cap;
 	int rc = 0;
 
-	(void)st;
 	fresh = calloc(n ? n : 1, sizeof *fresh);
 	if (!fresh)
 		return -ENOMEM;
@@ -250,6 +258,7 @@ int reg_store_apply(struct reg_store *st, struct reg_record *rec,
 		}
 	}
 	recompute_expiry(rec);
+	touch(st, rec);
 out:
 	for (i = 0; i < n; i++)
 		reg_contact_clear(&fresh[i]);
@@ -257,7 +266,7 @@ out:
 	return rc;
 }
 
-size_t reg_store_expire_record(struct reg_record *rec, int64_t now)
+size_t reg_store_expire_record(struct reg_store *st, struct reg_record *rec, int64_t now)
 {
 	size_t i;
 
@@ -270,6 +279,7 @@ size_t reg_store_expire_record(struct reg_record *rec, int64_t now)
 		}
 	}
 	recompute_expiry(rec);
+	touch(st, rec);
 	return rec->n_contacts;
 }
 
@@ -283,7 +293,7 @@ size_t reg_store_expire(struct reg_store *st, int64_t now,
 		next = rec->next;
 		if (rec->next_expiry > now)
 			continue;
-		if (reg_store_expire_record(rec, now) == 0) {
+		if (reg_store_expire_record(st, rec, now) == 0) {
 			if (gone)
 				gone(ctx, rec);
 			/* gone() must not remove records, so next stays valid. */
@@ -306,6 +316,7 @@ int reg_store_set_profile(struct reg_store *st, struct reg_record *rec,
 		kept = reg_profile_find(*profile, old->ids[i].uri) >= 0;
 	if (!kept)
 		return -EINVAL;
+	touch(st, rec);
 	unindex(st, rec);
 	rec->profile = *profile;
 	*profile = NULL;
@@ -313,6 +324,8 @@ int reg_store_set_profile(struct reg_store *st, struct reg_record *rec,
 	rc = index_record(st, rec);
 	if (rc < 0)
 		reg_store_remove(st, rec);
+	else
+		touch(st, rec);
 	return rc;
 }
 

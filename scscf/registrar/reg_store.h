@@ -53,6 +53,12 @@ struct reg_store {
 	struct reg_record *head;
 	size_t n_records;
 	size_t max_contacts;
+	/* Called whenever a record changes or goes (before the change of its
+	 * profile and after, so both its old and new first IMPU are seen);
+	 * NULL: nobody listens. Not called by reg_store_restore. The MariaDB
+	 * write-back (reg_sync.c) listens. */
+	void (*touch)(void *ctx, const struct reg_record *rec);
+	void *touch_ctx;
 };
 
 /* One binding change of a REGISTER: expires 0 removes the contact. */
@@ -102,7 +108,7 @@ size_t reg_store_expire(struct reg_store *st, int64_t now,
 
 /* Drop rec's contacts expired at now; returns how many are left (the
  * caller removes an empty record). */
-size_t reg_store_expire_record(struct reg_record *rec, int64_t now);
+size_t reg_store_expire_record(struct reg_store *st, struct reg_record *rec, int64_t now);
 
 /* Give rec a new profile (PPR, TS 29.228 6.1.4), re-indexed as in
  * reg_store_put. *profile is taken on success; -EINVAL when the new

@@ -351,8 +351,11 @@ static char *serialize(su_home_t *home, msg_t *msg, size_t *len)
 	return buf;
 }
 
-void reg_third_register(struct registrar *r, msg_t *req, msg_t *ok, const struct reg_record *rec,
-			const char *impu, enum ifc_reg_type type, int64_t expires)
+/* body_req: the REGISTER an AS may get as message/sip (NULL: none, the
+ * de-registration is the network's). */
+static void third_send_all(struct registrar *r, msg_t *req, msg_t *body_req, msg_t *ok,
+			   const struct reg_record *rec, const char *impu, enum ifc_reg_type type,
+			   int64_t expires)
 {
 	const struct ifc_filter *found[THIRD_MAX_ASS];
 	struct ifc_context ctx = { .session_case = IFC_SC_ORIGINATING,
@@ -380,12 +383,63 @@ void reg_third_register(struct registrar *r, msg_t *req, msg_t *ok, const struct
 		n++;
 	}
 	ifc_sip_request_release(&view);
-	if (need_req)
-		c.req_text = serialize(home, req, &c.req_len);
+	if (need_req && body_req)
+		c.req_text = serialize(home, body_req, &c.req_len);
 	if (need_ok)
 		c.ok_text = serialize(home, ok, &c.ok_len);
 	/* The profile is not touched until we return: found[] stays valid. */
 	for (i = 0; i < n; i++)
 		send_one(r, &c, &found[i]->as, found[i]->priority);
 	su_home_deinit(home);
+}
+
+void reg_third_register(struct registrar *r, msg_t *req, msg_t *ok, const struct reg_record *rec,
+			const char *impu, enum ifc_reg_type type, int64_t expires)
+{
+	third_send_all(r, req, req, ok, rec, impu, type, expires);
+}
+
+/* The REGISTER the iFCs are evaluated against when the network ends a
+ * registration: no UE sent one, so it is ours (Request-URI the home
+ * domain, From/To the IMPU, Expires: 0). */
+static msg_t *network_register(struct registrar *r, const char *impu)
+{
+	msg_t *msg = nta_msg_create(r->agent, 0);
+	su_home_t *home = msg ? msg_home(msg) : NULL;
+	char *rl, *aor;
+
+	if (!msg)
+		return NULL;
+	rl = su_sprintf(home, "REGISTER sip:%s SIP/2.0", r->realm);
+	aor = su_sprintf(home, "<%s>", impu);
+	if (!rl || !aor ||
+	    sip_add_tl(msg, sip_object(msg), SIPTAG_REQUEST_STR(rl), SIPTAG_FROM_STR(aor),
+		       SIPTAG_TO_STR(aor), SIPTAG_CALL_ID_STR("network-deregistration"),
+		       SIPTAG_CSEQ_STR("1 REGISTER"), SIPTAG_EXPIRES_STR("0"), TAG_END()) < 0) {
+		msg_destroy(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+void reg_third_deregister(struct registrar *r, const struct reg_record *rec)
+{
+	const char *impu = NULL;
+	msg_t *req;
+	size_t i;
+
+	if (!r->agent || !rec->profile || rec->n_contacts == 0)
+		return;
+	for (i = 0; i < rec->profile->n_ids && !impu; i++)
+		if (!rec->profile->ids[i].barred)
+			impu = rec->profile->ids[i].uri;
+	if (!impu)
+		return;
+	req = network_register(r, impu);
+	if (!req) {
+		log_warn("third-party de-registration impu=%s: cannot build", impu);
+		return;
+	}
+	third_send_all(r, req, NULL, NULL, rec, impu, IFC_REG_DE, 0);
+	msg_destroy(req);
 }

@@ -62,7 +62,7 @@ static void expire_bindings(struct registrar *r, int64_t now)
 		if (rec->next_expiry > now)
 			continue;
 		reg_ev_snap_take(r, rec, &snap);
-		left = reg_store_expire_record(rec, now);
+		left = reg_store_expire_record(&r->store, rec, now);
 		reg_event_changed(r, &snap, left ? rec : NULL, "expired");
 		reg_ev_snap_free(&snap);
 		if (left == 0) {
@@ -77,7 +77,7 @@ static void save_state(struct registrar *r)
 {
 	int rc;
 
-	if (!r->cfg->state_file || !r->dirty)
+	if (r->cfg->store != SCSCF_STORE_FILE || !r->cfg->state_file || !r->dirty)
 		return;
 	rc = reg_persist_save(&r->store, &r->events, r->cfg->state_file, reg_now(), (int64_t)time(NULL));
 	r->saved_at = reg_now();
@@ -111,7 +111,7 @@ static int load_state(struct registrar *r)
 	bool damaged = false;
 	int rc;
 
-	if (!r->cfg->state_file)
+	if (r->cfg->store != SCSCF_STORE_FILE || !r->cfg->state_file)
 		return 0;
 	rc = reg_persist_load(&r->store, &r->events, r->cfg->state_file, reg_now(), (int64_t)time(NULL),
 			      &loaded, &damaged);
@@ -192,7 +192,7 @@ int registrar_create(const struct registrar_params *p, struct registrar **out)
 				(cfg->challenge_timeout + 999) / 1000)) < 0 ||
 	    (rc = reg_events_init(&r->events, (size_t)cfg->max_subscriptions,
 				  cfg->subscribe_max_expires)) < 0 ||
-	    (rc = load_state(r)) < 0)
+	    (rc = load_state(r)) < 0 || (rc = reg_sync_start(r)) < 0)
 		goto out;
 	reg_auth_set_per_impi(&r->auth, (size_t)cfg->max_challenges_per_impi);
 	if (r->cx && (rc = reg_hss_serve(r)) < 0) {
@@ -228,6 +228,7 @@ void registrar_destroy(struct registrar *r)
 	}
 	reg_third_forget_all(r);
 	save_state(r);
+	reg_sync_stop(r);
 	reg_events_free(&r->events);
 	reg_store_free(&r->store);
 	reg_auth_free(&r->auth);

@@ -6,7 +6,8 @@
  * expiry (SAR TIMEOUT_DEREGISTRATION / AUTHENTICATION_TIMEOUT); the reg
  * event package (reg_event.h); HSS-initiated RTR and PPR (reg_hss.c);
  * third-party REGISTERs to the ASs of the REGISTER iFCs (reg_third.c);
- * bindings kept in cfg->state_file across restarts (reg_persist.h).
+ * bindings kept across restarts in cfg->state_file (reg_persist.h) or in
+ * MariaDB (registrar.store: mariadb, reg_db.h).
  *
  * Every REGISTER gets exactly one final response: the Cx exchanges run
  * through the dia_bridge (answers on the loop thread) bounded by cx_timeout.

@@ -171,6 +171,7 @@ diameter:
 registrar:
   server_name: sip:scscf.$REALM:$S_SIP
   realm: $REALM
+$(chain_scscf_store)
 session:
   icscf: sip:127.0.0.1:$I_SIP
 YAML
@@ -211,6 +212,15 @@ visited_network_id: $REALM
 max_registrations: ${BENCH_PCSCF_MAX:-100000}
 max_pending_registers: ${BENCH_PCSCF_PENDING:-200}
 YAML
+}
+
+# BENCH_SCSCF_STORE: where the S-CSCF keeps its bindings: none (default),
+# file (state_file in WORK) or mariadb (the chain's database, write-back).
+chain_scscf_store() {
+	case "${BENCH_SCSCF_STORE:-none}" in
+	file) echo "  state_file: $WORK/scscf.state" ;;
+	mariadb) printf '  store: mariadb\n  database:\n    host: 127.0.0.1\n    port: %s\n    user: ims_hss\n    password: ims_hss\n    name: ims_hss\n' "$DBPORT" ;;
+	esac
 }
 
 chain_start() {

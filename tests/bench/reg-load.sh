@@ -15,6 +15,9 @@
 # BENCH_PCSCF_MAX (100000: P-CSCF max_registrations), BENCH_MAX_PENDING (256:
 # diameter.max_pending of the S-CSCF and I-CSCF; 1000000 = no overload bound),
 # BENCH_PCSCF_PENDING (200: P-CSCF max_pending_registers),
+# BENCH_SCSCF_STORE (none: where the S-CSCF keeps bindings, none|file|mariadb;
+# with mariadb the rows written and a kill -9 + restart of the S-CSCF with
+# its reload time are reported too),
 # KEEP_WORK=1 keeps logs, BENCH_HOLD=1 waits for Enter before stopping (to
 # attach perf/gdb). Stops only what it started (by PID) and removes its
 # work dir.
@@ -89,6 +92,17 @@ chain_report before after "${ok:-0}" "$wall" user
 if [ "$settle" -gt 0 ]; then
 	echo "after $settle s more (transactions freed, free heap trimmed; CPU since start):"
 	chain_report before settled "${ok:-0}" "$((settle + ${wall%.*} + 1))" user
+fi
+if [ "${BENCH_SCSCF_STORE:-none}" = mariadb ]; then
+	echo "S-CSCF rows: $(chain_sql -N -e 'SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM scscf_reg_set' | awk '{ printf "%d sets, %d bytes of data", $1, $2 }')"
+	kill -KILL "$PID_scscf"
+	for _ in $(seq 50); do kill -0 "$PID_scscf" 2>/dev/null || break; sleep 0.1; done
+	r0=$(date +%s.%N)
+	PID_scscf=$("$BIN/ims-launch" --timeout 60 --log "$WORK/scscf.log" -- \
+		"$BIN/ims-scscf" -c "$WORK/scscf.yaml") || chain_die "ims-scscf did not restart"
+	r1=$(date +%s.%N)
+	awk -v a="$r0" -v b="$r1" 'BEGIN { printf "S-CSCF kill -9 -> ready again: %.2f s, ", b - a }'
+	grep -o 'registrar db .*restored' "$WORK/scscf.log" | tail -n1
 fi
 echo "log lines written during the run: $(cat "$WORK"/*.log | wc -l) (all daemons)"
 if [ "${ok:-0}" -lt "$USERS" ]; then

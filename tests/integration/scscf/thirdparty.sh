@@ -11,7 +11,10 @@
 #     de-registration -> Expires: 0 to the AS;
 #   bob: an AS that never answers, SESSION_TERMINATED -> bob de-registered
 #     (SAR ADMINISTRATIVE_DEREGISTRATION: HSS not-registered);
-#   carol: another silent AS, SESSION_CONTINUED -> carol stays registered.
+#   carol: another silent AS, SESSION_CONTINUED -> carol stays registered;
+#   alice registers again, the HSS de-registers her (RTR, ims-hssctl
+#     subscriber deregister): network-initiated de-registration -> Expires: 0
+#     to her AS too (TS 24.229 5.4.1.5), without the UE's REGISTER in the body.
 #   thirdparty.sh BUILD_DIR SOURCE_DIR
 # Ports derive from the PID; every exit path stops what we started, by PID;
 # every wait is bounded.
@@ -201,6 +204,26 @@ else
 	bad "carol: state $(state_of carol)"
 fi
 as_wait || { bad "silent AS (carol) saw no REGISTER"; show_failure as_carol; }
+
+# ---- RTR: network-initiated de-registration -> Expires: 0 to the AS ----
+as_bg as_reg2 "$DIR/as_ok.xml" "$AS"
+if ue alice_reg2 "$DIR/reg_user.xml" alice && as_wait; then
+	ok "alice registered again (third-party REGISTER answered)"
+else
+	bad "alice second registration"; show_failure alice_reg2; show_failure as_reg2
+fi
+as_bg as_rtr "$DIR/as_ok.xml" "$AS"
+if hssctl subscriber deregister alice@open-ims.test --reason permanent --wait 10 \
+	>"$WORK/rtr.out" 2>&1 && as_wait && has as_rtr "Expires: 0" &&
+	has as_rtr "To: <sip:alice@open-ims.test>" &&
+	has as_rtr "From: <sip:scscf.open-ims.test:$SC_SIP>;tag=" &&
+	! grep -q "REGISTER sip:open-ims.test SIP/2.0" "$WORK/as_rtr.msg"; then
+	ok "RTR -> third-party REGISTER with Expires: 0 to the AS (no UE REGISTER in the body)"
+else
+	bad "third-party de-registration on RTR"; cat "$WORK/rtr.out"; show_failure as_rtr
+fi
+wait_state alice not-registered && ok "alice not registered at the HSS after RTR" ||
+	bad "alice state after RTR: $(state_of alice)"
 
 # ---- clean stop: no sanitizer report ----
 stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
