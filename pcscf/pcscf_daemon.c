@@ -86,6 +86,17 @@ static int dispatch(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
 		nta_incoming_destroy(irq);  /* not ours to relay; ACK gets no answer */
 		return 0;
 	}
+	if (reg && (in_dialog || m == sip_method_ack) && !top_route_is_us(n, sip, &user)) {
+		/* A dialog the P-CSCF is on has our Record-Route first in the
+		 * UE's route set: anything else is not ours to relay (no open
+		 * relay towards whatever the Request-URI names). */
+		log_info("%s from a UE outside any dialog through us (no Route to us): %s",
+			 sip->sip_request->rq_method_name, m == sip_method_ack ? "dropped" : "403");
+		if (m != sip_method_ack)
+			return 403;
+		nta_incoming_destroy(irq);
+		return 0;
+	}
 	if (m == sip_method_ack || (in_dialog && sip->sip_route && top_route_is_us(n, sip, &user)))
 		return pcscf_in_dialog(n, irq, sip, reg);
 	if (reg)

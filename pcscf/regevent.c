@@ -98,12 +98,10 @@ int regevent_subscribe(struct pcscf *n, struct reg *reg)
 	rc = msg ? reg_set_subscription(reg, call_id) : -ENOMEM;
 	if (rc < 0)
 		goto out;
-	if (!nta_outgoing_mcreate(sipagent_nta(n->sip), on_subscribe_response,
-				  (nta_outgoing_magic_t *)t, URL_STRING_MAKE(next_hop), msg,
-				  TAG_END())) {
-		/* On failure nta leaves msg to us (as sipproxy assumes too). */
+	if (!sipagent_outgoing(n->sip, on_subscribe_response, (nta_outgoing_magic_t *)t, next_hop,
+			       msg, &rc)) {
+		/* On failure msg stays ours. */
 		reg_set_subscription(reg, NULL);
-		rc = -EIO;
 		goto out;
 	}
 	log_debug("SUBSCRIBE reg impu=%s via %s", t->impu, next_hop);

@@ -168,8 +168,9 @@ int pcscf_forward(struct pcscf *n, nta_incoming_t *irq, msg_t *req, const char *
 	int rc = sipproxy_forward(n->sip, irq, req, next_hop, cb, ctx, false, NULL);
 
 	if (rc < 0) {
-		log_warn("forwarding to %s failed: %s", next_hop ? next_hop : "(route set)",
-			 strerror(-rc));
+		if (rc != -EHOSTUNREACH) /* that one is logged, at most once a second */
+			log_warn("forwarding to %s failed: %s", next_hop ? next_hop : "(route set)",
+				 strerror(-rc));
 		return 503;
 	}
 	return 0;

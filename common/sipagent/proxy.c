@@ -135,16 +135,16 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t c
 
 static int send_request(struct sipproxy_tx *tx, msg_t *req, const char *next_hop)
 {
-	url_string_t const *route = next_hop ? URL_STRING_MAKE(next_hop) : NULL;
+	int err = 0;
 
 	tx->sent = msg_ref_create(req);
-	tx->orq = nta_outgoing_mcreate(sipagent_nta(tx->agent), on_response,
-				       (nta_outgoing_magic_t *)tx, route, req, TAG_END());
+	tx->orq = sipagent_outgoing(tx->agent, on_response, (nta_outgoing_magic_t *)tx, next_hop,
+				    req, &err);
 	if (!tx->orq) {
 		msg_destroy(tx->sent);
 		tx->sent = NULL;
 		msg_destroy(req);
-		return -EIO;
+		return err;
 	}
 	return 0;
 }
@@ -258,7 +258,5 @@ const sip_t *sipproxy_request(const struct sipproxy_tx *tx)
 
 int sipproxy_forward_stateless(struct sipagent *agent, msg_t *msg, const char *next_hop)
 {
-	url_string_t const *route = next_hop ? URL_STRING_MAKE(next_hop) : NULL;
-
-	return nta_msg_tsend(sipagent_nta(agent), msg, route, TAG_END()) < 0 ? -EIO : 0;
+	return sipagent_send_stateless(agent, msg, next_hop);
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <sofia-sip/msg.h>
+#include <sofia-sip/nta_stateless.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/sip_status.h>
@@ -18,6 +19,7 @@
 
 #include "ims/log.h"
 #include "ims/sip.h"
+#include "next_hop.h"
 
 const struct cfg_field sipagent_schema[] = {
 	{ .key = "address", .type = CFG_STR, .offset = offsetof(struct sipagent_config, address),
@@ -38,6 +40,7 @@ const struct cfg_field sipagent_schema[] = {
 
 struct sipagent {
 	nta_agent_t *nta;
+	struct next_hop_cache *hops;
 	nta_leg_t *leg;
 	sipagent_request_fn on_request;
 	void *ctx;
@@ -142,6 +145,11 @@ int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 		return -ENOMEM;
 	a->on_request = on_request;
 	a->ctx = ctx;
+	a->hops = next_hop_cache_new(NULL, NULL);
+	if (!a->hops) {
+		free(a);
+		return -ENOMEM;
+	}
 	sip_log_route();
 	if (cfg->advertise && cfg->advertise[0])
 		snprintf(a->hostport, sizeof a->hostport, "%s", cfg->advertise);
@@ -198,7 +206,41 @@ void sipagent_destroy(struct sipagent *a)
 		nta_leg_destroy(a->leg);
 	if (a->nta)
 		nta_agent_destroy(a->nta);
+	next_hop_cache_free(a->hops);
 	free(a);
+}
+
+nta_outgoing_t *sipagent_outgoing(struct sipagent *a, nta_response_f *cb,
+				  nta_outgoing_magic_t *magic, const char *next_hop, msg_t *msg,
+				  int *err)
+{
+	char buf[512];
+	const char *use;
+	nta_outgoing_t *orq;
+	int rc = next_hop_resolve(a->hops, msg, next_hop, buf, sizeof buf, &use);
+
+	if (rc < 0) {
+		*err = rc;
+		return NULL;
+	}
+	orq = nta_outgoing_mcreate(a->nta, cb, magic, use ? URL_STRING_MAKE(use) : NULL, msg,
+				   TAG_END());
+	if (!orq)
+		*err = -EIO;
+	return orq;
+}
+
+int sipagent_send_stateless(struct sipagent *a, msg_t *msg, const char *next_hop)
+{
+	char buf[512];
+	const char *use;
+	int rc = next_hop_resolve(a->hops, msg, next_hop, buf, sizeof buf, &use);
+
+	if (rc < 0) {
+		msg_destroy(msg);
+		return rc;
+	}
+	return nta_msg_tsend(a->nta, msg, use ? URL_STRING_MAKE(use) : NULL, TAG_END()) < 0 ? -EIO : 0;
 }
 
 nta_agent_t *sipagent_nta(struct sipagent *a)

@@ -22,27 +22,6 @@ e2e_init dereg
 e2e_need_classic_ports
 ims=$SRC/deploy/ims
 reg=$SRC/deploy/sipp/register
-# bob -> alice MESSAGE that must fail with STATUS (alice not registered).
-message_refused() { # NAME STATUS
-	if e2e_sipp "$1" 127.0.0.1:4060 -sf "$SRC/tests/e2e/message.xml" -p 15061 \
-		-key user bob -s alice; then
-		return 1
-	fi
-	grep -q "^SIP/2.0 $2 " "$E2E_WORK/$1.msg"
-}
-# bob -> alice MESSAGE delivered to alice's SIPp on 15060.
-message_delivered() { # NAME
-	local uas rc
-	e2e_sipp "$1-uas" -sf "$SRC/tests/e2e/message-uas.xml" -p 15060 &
-	uas=$!
-	E2E_PIDS+=("$uas")
-	e2e_wait_udp 15060
-	e2e_sipp "$1" 127.0.0.1:4060 -sf "$SRC/tests/e2e/message.xml" -p 15061 \
-		-key user bob -s alice
-	rc=$?
-	e2e_wait_pid "$uas" && [ "$rc" = 0 ]
-}
-
 pcap=$E2E_WORK/run.pcap
 wire=0
 e2e_capture_start "$pcap" \
@@ -61,11 +40,11 @@ e2e_dereg_scenario alice "$E2E_WORK/alice-deregister.xml"
 e2e_check "alice de-registers (Expires: 0): 200" \
 	"$reg" --port 15060 --scenario "$E2E_WORK/alice-deregister.xml" alice
 e2e_check "registered identities: bob's 2 left ($(e2e_registered))" [ "$(e2e_registered)" = 2 ]
-e2e_check "bob's MESSAGE to de-registered alice ends in 480" message_refused to-alice-dereg 480
+e2e_check "bob's MESSAGE to de-registered alice ends in 480" e2e_message_refused to-alice-dereg 480
 
 # ---- alice comes back
 e2e_check "alice registers again" "$reg" --port 15060 alice
-e2e_check "bob's MESSAGE reaches alice" message_delivered to-alice-back
+e2e_check "bob's MESSAGE reaches alice" e2e_message_delivered to-alice-back
 
 # ---- network-initiated: HSS -> RTR -> S-CSCF
 e2e_check "ims-hssctl subscriber deregister alice (RTR answered)" \
@@ -77,7 +56,7 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 e2e_check "registered identities after the RTR: bob's 2 ($n)" [ "$n" = 2 ]
-e2e_check "bob's MESSAGE to alice after the RTR ends in 480" message_refused to-alice-rtr 480
+e2e_check "bob's MESSAGE to alice after the RTR ends in 480" e2e_message_refused to-alice-rtr 480
 e2e_check "alice registers again after the RTR" \
 	"$reg" --port 15060 alice
 

@@ -3,6 +3,11 @@
 # its own network namespace on the bridge 10.77.0.0/24, SIPp on the host.
 #   alice registers via the P-CSCF's namespace address (10.77.0.30);
 #   demo-call: bob registers, alice calls him across the namespaces;
+#   bob's MESSAGE reaches alice; alice de-registers (Expires: 0) and bob's
+#   MESSAGE ends in 480; she registers again; ims-hssctl subscriber
+#   deregister (HSS RTR to her S-CSCF) and bob's MESSAGE ends in 480 again;
+#   a MESSAGE to a domain no nameserver can resolve gets a final answer and
+#   the nodes keep serving;
 #   e2e users e2e1..e2e4 register: the I-CSCF picks the S-CSCF (weights);
 #   the S-CSCF serving alice is killed (SIGKILL): e2e5, e2e6 and alice
 #   again still register, at the other one (I-CSCF failover), so both
@@ -64,6 +69,35 @@ case $? in
 77) e2e_log "info: the S-CSCF answers 501 to INVITE; call not checked" ;;
 *) e2e_fail "demo-call through the namespaces (traces in $E2E_WORK/demo)" ;;
 esac
+
+# MESSAGE and de-registrations across the namespaces (alice on 15060 and
+# bob on 15061 are registered by demo-call).
+E2E_PCSCF=$pcscf
+E2E_LOCAL=$(ip -o route get "$pcscf" 2>/dev/null | sed -n 's/.* src \([^ ]*\).*/\1/p')
+E2E_LOCAL=${E2E_LOCAL:-10.77.0.1}
+e2e_check "bob's MESSAGE reaches alice across the namespaces" e2e_message_delivered to-alice
+e2e_dereg_scenario alice "$E2E_WORK/alice-deregister.xml"
+e2e_check "alice de-registers (Expires: 0): 200" "$reg" --pcscf "$pcscf" --port 15060 \
+	--scenario "$E2E_WORK/alice-deregister.xml" alice
+e2e_check "alice is no longer registered in the HSS" [ -z "$(at alice)" ]
+e2e_check "bob's MESSAGE to de-registered alice ends in 480" e2e_message_refused to-alice-dereg 480
+e2e_check "alice registers again" "$reg" --pcscf "$pcscf" --port 15060 alice
+e2e_check "ims-hssctl subscriber deregister alice (RTR across namespaces, answered)" \
+	quiet "$ims" hssctl subscriber deregister alice@open-ims.test --wait 10
+e2e_check "alice is no longer registered after the RTR" [ -z "$(at alice)" ]
+e2e_check "bob's MESSAGE to alice after the RTR ends in 480" e2e_message_refused to-alice-rtr 480
+e2e_check "alice registers again after the RTR" "$reg" --pcscf "$pcscf" --port 15060 alice
+
+# A name nobody can resolve from the namespaces (no route to the host's
+# nameserver there): a quick final answer, and every node keeps serving
+# (sofia-sip's resolver used to spin forever in that case).
+sed 's/@open-ims.test/@unresolvable.example/g' "$SRC/tests/e2e/message.xml" >"$E2E_WORK/foreign.xml"
+t0=$(date +%s)
+e2e_sipp foreign-message "$pcscf:4060" -sf "$E2E_WORK/foreign.xml" -p 15061 -key user bob -s carol
+answer=$(grep -m1 -oE '^SIP/2.0 [3-6][0-9][0-9]' "$E2E_WORK/foreign-message.msg")
+e2e_check "MESSAGE to an unresolvable domain: final answer (${answer:-none}) in $(($(date +%s) - t0)) s" \
+	test -n "$answer"
+e2e_check "bob's MESSAGE still reaches alice afterwards" e2e_message_delivered to-alice-after
 
 victim=$(at alice)
 case "$victim" in

@@ -98,10 +98,12 @@ e2e_need_classic_ports() {
 
 # e2e_sipp NAME ARGS...: one SIPp call (bounded) run in $E2E_WORK, from
 # 127.0.0.1, its message trace in NAME.msg and its screen in NAME.out.
+# e2e_sipp NAME SIPP-ARGS...: one SIPp call from E2E_LOCAL (default
+# 127.0.0.1), traces in $E2E_WORK/NAME.msg.
 e2e_sipp() {
 	local name=$1
 	shift
-	(cd "$E2E_WORK" && exec timeout 30 sipp "$@" -m 1 -i 127.0.0.1 -nostdin \
+	(cd "$E2E_WORK" && exec timeout 30 sipp "$@" -m 1 -i "${E2E_LOCAL:-127.0.0.1}" -nostdin \
 		-timeout 15 -timeout_error -trace_msg -message_file "$E2E_WORK/$name.msg" \
 		</dev/null >"$E2E_WORK/$name.out" 2>&1)
 }
@@ -112,6 +114,27 @@ e2e_wait_pid() { # PID (a child of ours): bounded wait, then its exit status
 
 # e2e_dereg_scenario USER OUT: deploy/sipp/USER-register.xml turned into a
 # de-registration (Expires: 0; challenged like any REGISTER without IPsec).
+# bob (port 15061) -> alice MESSAGE through the P-CSCF E2E_PCSCF (default
+# 127.0.0.1) that must fail with STATUS (alice not registered).
+e2e_message_refused() { # NAME STATUS
+	if e2e_sipp "$1" "${E2E_PCSCF:-127.0.0.1}:4060" -sf "$SRC/tests/e2e/message.xml" \
+		-p 15061 -key user bob -s alice; then
+		return 1
+	fi
+	grep -q "^SIP/2.0 $2 " "$E2E_WORK/$1.msg"
+}
+# bob -> alice MESSAGE delivered to alice's SIPp on 15060.
+e2e_message_delivered() { # NAME
+	local uas rc
+	e2e_sipp "$1-uas" -sf "$SRC/tests/e2e/message-uas.xml" -p 15060 &
+	uas=$!
+	E2E_PIDS+=("$uas")
+	e2e_wait_udp 15060
+	e2e_sipp "$1" "${E2E_PCSCF:-127.0.0.1}:4060" -sf "$SRC/tests/e2e/message.xml" \
+		-p 15061 -key user bob -s alice
+	rc=$?
+	e2e_wait_pid "$uas" && [ "$rc" = 0 ]
+}
 e2e_dereg_scenario() {
 	sed -e 's/Expires: 600/Expires: 0/' \
 		-e '/<recv response="200">/,/<Reference/c\  <recv response="200"/>' \

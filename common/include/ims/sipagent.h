@@ -44,6 +44,20 @@ int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 		    sipagent_request_fn on_request, void *ctx, struct sipagent **out);
 void sipagent_destroy(struct sipagent *agent);
 nta_agent_t *sipagent_nta(struct sipagent *agent);
+/* A client transaction for msg (nta_outgoing_mcreate) toward next_hop, or
+ * where the message's Route or Request-URI leads when next_hop is NULL.
+ * A host name is looked up in /etc/hosts first and left to sofia's DNS
+ * resolver only while a nameserver is reachable (sofia 1.12.11 spins
+ * forever otherwise; see common/sipagent/next_hop.h). Returns the orq
+ * (msg taken), or NULL with *err = -EHOSTUNREACH (no way to resolve the
+ * name) or -EIO, and msg still the caller's. */
+nta_outgoing_t *sipagent_outgoing(struct sipagent *agent, nta_response_f *cb,
+				  nta_outgoing_magic_t *magic, const char *next_hop, msg_t *msg,
+				  int *err);
+/* The same for a message sent without a transaction (nta_msg_tsend: ACK,
+ * stateless responses); msg is always taken. Returns 0, -EHOSTUNREACH or
+ * -EIO. */
+int sipagent_send_stateless(struct sipagent *agent, msg_t *msg, const char *next_hop);
 /* "host:port" others should use to reach us (advertise, else address:port). */
 const char *sipagent_hostport(const struct sipagent *agent);
 
