@@ -62,7 +62,7 @@ static int row_for(struct registrar *r, const char *key, struct reg_row *row, in
 
 		/* Found through a later IMPU of its set: the row lives under
 		 * its first IMPU (noted too), this key's row goes. */
-		if (cur && strcmp(cur, id) == 0 && rec->n_contacts > 0)
+		if (cur && strcmp(cur, id) == 0 && rec->n_contacts > 0 && rec->profile->xml)
 			return reg_row_from_set(row, rec, now, wall);
 		return reg_row_delete(row, REG_ROW_SET, id);
 	}
@@ -177,7 +177,12 @@ int reg_sync_start(struct registrar *r)
 			strerror(-rc));
 		return rc;
 	}
-	/* A subscription to a set that did not come back has nothing to say. */
+	r->store.touch = touch_set;
+	r->store.touch_ctx = s;
+	r->events.touch = touch_sub;
+	r->events.touch_ctx = s;
+	/* A subscription to a set that did not come back has nothing to say
+	 * (its row goes with the first batch). */
 	for (sub = r->events.head; sub; sub = next) {
 		next = sub->next;
 		if (!reg_store_find(&r->store, sub->impu))
@@ -186,10 +191,6 @@ int reg_sync_start(struct registrar *r)
 	log_notice("registrar db %s: %zu registration set(s) and %zu subscription(s) of %s "
 		   "restored%s", c->name, loaded, r->events.count, owner,
 		   damaged ? " (damaged rows skipped)" : "");
-	r->store.touch = touch_set;
-	r->store.touch_ctx = s;
-	r->events.touch = touch_sub;
-	r->events.touch_ctx = s;
 	/* A take-over or a damaged row: make the rows match memory. */
 	if (c->takeover || damaged)
 		s->dirty.overflow = true;

@@ -11,7 +11,10 @@
 #     on time (SAR TIMEOUT_DEREGISTRATION: HSS not-registered, row gone);
 #   another owner (registrar.database.owner) does not see those rows (a
 #     re-REGISTER is challenged); the same with database.takeover adopts
-#     them (restored, rows renamed, re-registration without challenge).
+#     them (restored, rows renamed, re-registration without challenge);
+#   the S-CSCF's own database (a second MariaDB) goes down: registrations
+#     still answered, the outage logged once, the rows written once it is
+#     back.
 #   dbstore.sh BUILD_DIR SOURCE_DIR
 # Every exit path stops what we started, by PID; every wait is bounded.
 set -u
@@ -20,6 +23,9 @@ SRC=$2
 # shellcheck source=lib.sh
 . "$SRC/tests/integration/scscf/lib.sh" db
 OWNER="sip:scscf.open-ims.test:$SC_SIP"
+DB2=$((BASE + 5))
+# lib.sh's cleanup stops the first MariaDB; the second one is ours.
+trap 'rc=$?; "$SRC/tests/lib/mariadb.sh" stop "$WORK/db2" >/dev/null 2>&1; (exit $rc); cleanup' EXIT
 
 sql() { mariadb --no-defaults --socket="$WORK/db/mysqld.sock" -uroot ims_hss -Nse "$1"; }
 rows() { sql "SELECT COUNT(*) FROM scscf_reg_set WHERE scscf_name = '$1'${2:+ AND impu = '$2'}"; }
@@ -114,7 +120,7 @@ registrar:
   store: mariadb
   database:
     host: 127.0.0.1
-    port: $DBPORT
+    port: ${SCDB:-$DBPORT}
     user: ims_hss
     password: ims_hss
     name: ims_hss
@@ -207,6 +213,37 @@ restored | grep -q "1 registration set(s)" && ok "takeover: bob's set restored b
 	bad "rows after takeover: $(sql 'SELECT scscf_name, impu FROM scscf_reg_set')"
 rereg bob 3 && ok "takeover: bob re-registers without a challenge" ||
 	{ bad "re-registration after takeover"; show_failure rereg_bob_3; }
+
+# ---- the S-CSCF's database goes down and comes back ----
+stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
+SC_PID=
+"$SRC/tests/lib/mariadb.sh" start "$WORK/db2" "$DB2" || die "second MariaDB did not start"
+IMS_DB_PORT=$DB2 hssctl db migrate --migrations "$SRC/deploy/db/migrations" >/dev/null ||
+	die "db migrate (second MariaDB) failed"
+sql2() { mariadb --no-defaults --socket="$WORK/db2/mysqld.sock" -uroot ims_hss -Nse "$1"; }
+rows2_are() { [ "$(sql2 "SELECT COUNT(*) FROM scscf_reg_set WHERE impu = '$1'")" = "$2" ]; }
+SCDB=$DB2 scscf_yaml "$WORK/own_db.yaml"
+start_scscf "$WORK/own_db.yaml"
+"$SRC/tests/lib/mariadb.sh" stop "$WORK/db2"
+down0=$(grep -c "registrar db: cannot write" "$WORK/scscf.log")
+if register alice && register carol; then
+	ok "database down: alice and carol still register"
+else
+	bad "registration while the S-CSCF's database is down"
+fi
+wait_for 5 sh -c "[ \$(grep -c 'registrar db: cannot write' '$WORK/scscf.log') -gt $down0 ]" ||
+	bad "outage not logged"
+sleep 2.5 # retries meanwhile (every second) must not log again
+[ "$(grep -c "registrar db: cannot write" "$WORK/scscf.log")" -eq $((down0 + 1)) ] &&
+	ok "outage logged once" ||
+	bad "outage logged $(($(grep -c "registrar db: cannot write" "$WORK/scscf.log") - down0)) times"
+"$SRC/tests/lib/mariadb.sh" start "$WORK/db2" "$DB2" || die "second MariaDB did not restart"
+if wait_for 10 rows2_are sip:alice@open-ims.test 1 && wait_for 5 rows2_are sip:carol@open-ims.test 1 &&
+	grep -q "registrar db: reachable again" "$WORK/scscf.log"; then
+	ok "database back: the changes made meanwhile are written"
+else
+	bad "after the outage: $(sql2 'SELECT impu FROM scscf_reg_set' | tr '\n' ' ')"
+fi
 
 # ---- clean stop: no sanitizer report ----
 stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
