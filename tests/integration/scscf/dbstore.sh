@@ -3,7 +3,9 @@
 # mariadb, scscf/registrar/reg_db.h), against a real ims-hss on the same
 # private MariaDB, SIPp as UE:
 #   alice and bob register -> one row each (scscf_reg_set) within the
-#     write-back window; kill -9 of ims-scscf -> restart -> both restored,
+#     write-back window; bob subscribes to his reg event -> one row in
+#     scscf_reg_sub; kill -9 of ims-scscf -> restart -> both sets and the
+#     subscription restored,
 #     re-REGISTER (integrity-protected) is a re-registration without a new
 #     challenge (SAR RE_REGISTRATION);
 #   alice de-registers -> her row goes;
@@ -23,7 +25,7 @@ SRC=$2
 # shellcheck source=lib.sh
 . "$SRC/tests/integration/scscf/lib.sh" db
 OWNER="sip:scscf.open-ims.test:$SC_SIP"
-DB2=$((BASE + 5))
+DB2=$((BASE + 5)) SUB=$((BASE + 6))
 # lib.sh's cleanup stops the first MariaDB; the second one is ours.
 trap 'rc=$?; "$SRC/tests/lib/mariadb.sh" stop "$WORK/db2" >/dev/null 2>&1; (exit $rc); cleanup' EXIT
 
@@ -156,11 +158,60 @@ else
 	bad "rows after registration: $(sql 'SELECT scscf_name, impu FROM scscf_reg_set')"
 fi
 
+# ---- bob subscribes to his reg event: a row in scscf_reg_sub ----
+cat >"$WORK/sub_once.xml" <<'XML'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="reg event subscription, first NOTIFY answered">
+  <send retrans="500">
+    <![CDATA[
+
+      SUBSCRIBE sip:bob@open-ims.test SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Max-Forwards: 69
+      From: <sip:bob@open-ims.test>;tag=[pid]SIPpTag05[call_number]
+      To: <sip:bob@open-ims.test>
+      Call-ID: [call_id]
+      CSeq: 1 SUBSCRIBE
+      Contact: <sip:sub@[local_ip]:[local_port]>
+      P-Asserted-Identity: <sip:bob@open-ims.test>
+      Event: reg
+      Expires: 600
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <recv request="NOTIFY"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+XML
+subs_are() { [ "$(sql "SELECT COUNT(*) FROM scscf_reg_sub WHERE scscf_name = '$OWNER' AND impu = 'sip:bob@open-ims.test'")" = "$1" ]; }
+if (cd "$WORK" && timeout 30 sipp -m 1 -nostdin -timeout 20s -timeout_error \
+	-trace_err -error_file "$WORK/sub.err" -trace_msg -message_file "$WORK/sub.msg" \
+	-i 127.0.0.1 -p "$SUB" -sf "$WORK/sub_once.xml" "127.0.0.1:$SC_SIP" >"$WORK/sub.out" 2>&1) &&
+	wait_for 5 subs_are 1; then
+	ok "bob's reg-event subscription: one row in scscf_reg_sub"
+else
+	bad "subscription row: $(sql 'SELECT scscf_name, impu FROM scscf_reg_sub')"; show_failure sub
+fi
+
 # ---- kill -9, restart: both restored, re-registration without challenge ----
 kill9_scscf
 start_scscf "$WORK/scscf.yaml"
-restored | grep -q "2 registration set(s)" && ok "kill -9 + restart: 2 sets restored" ||
-	bad "restart: $(restored)"
+restored | grep -q "2 registration set(s) and 1 subscription(s)" &&
+	ok "kill -9 + restart: 2 sets and 1 subscription restored" || bad "restart: $(restored)"
 rr0=$(grep -c "type=RE_REGISTRATION -> 2001" "$WORK/hss.log")
 if rereg alice 1 && rereg bob 1 &&
 	wait_for 5 sh -c "[ \$(grep -c 'type=RE_REGISTRATION -> 2001' '$WORK/hss.log') -ge $((rr0 + 2)) ]"; then
