@@ -23,6 +23,7 @@
 #include <sofia-sip/sip.h>
 #include <sofia-sip/su_wait.h>
 
+#include "ims/admit.h"
 #include "ims/config.h"
 #include "ims/daemon.h"
 #include "ims/log.h"
@@ -78,10 +79,10 @@ struct pcscf {
 	struct flow_key flow_key;   /* MAC key of our Path tokens */
 	struct rl_table *rl;        /* NULL when rate limiting is off */
 	uint64_t rl_reported;       /* refusals already logged */
-	size_t reg_pending;         /* REGISTERs forwarded, no final answer yet */
-	uint64_t reg_shed;          /* REGISTERs refused (overload) */
-	uint64_t reg_shed_reported; /* of which logged */
-	long long reg_latency;      /* ms, smoothed time to a REGISTER's final answer */
+	/* Overload control of REGISTERs at the core (register.c, ims/admit.h):
+	 * in flight = forwarded, no final answer yet; latency = smoothed time
+	 * to a REGISTER's final answer. */
+	struct admit reg_admit;
 	su_timer_t *sweep;
 };
 

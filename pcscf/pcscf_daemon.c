@@ -201,15 +201,13 @@ static void on_sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
 	struct pcscf *n = (struct pcscf *)arg;
 	size_t dropped = reg_store_expire(n->regs, pcscf_now());
+	uint64_t shed;
 
 	(void)magic;
 	(void)t;
-	if (n->reg_shed != n->reg_shed_reported) {
+	if ((shed = admit_take_refused(&n->reg_admit)))
 		log_warn("overload: %llu REGISTER(s) refused with 503 in the last second, "
-			 "%zu at the core", (unsigned long long)(n->reg_shed - n->reg_shed_reported),
-			 n->reg_pending);
-		n->reg_shed_reported = n->reg_shed;
-	}
+			 "%zu at the core", (unsigned long long)shed, n->reg_admit.pending);
 	if (n->rl && rl_refused(n->rl) != n->rl_reported) {
 		log_notice("rate limit: %llu request(s) refused in the last second, %llu in all "
 			   "(%zu sources tracked)",
@@ -246,6 +244,11 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 	}
 	n->cfg = cfg;
 	ims_daemon_set_context(d, n);
+	/* REGISTERs at the core (register.c): new ones refused from 3/4 of
+	 * the bound, and all of them while the smoothed latency exceeds
+	 * register_latency with at least 8 in flight. */
+	admit_init(&n->reg_admit, (size_t)cfg->max_pending_registers, 75, cfg->register_latency, 0,
+		   8);
 	rc = reg_store_create((size_t)cfg->max_registrations, &n->regs);
 	if (rc == 0)
 		rc = key_store_create((size_t)cfg->max_registrations, KEY_TTL_S, &n->keys);

@@ -34,7 +34,7 @@ struct reg_tx {
 	char *impi;
 	char *contact;    /* first Contact URI of the request, NULL if none/"*" */
 	bool dereg;       /* Expires 0 (RFC 3261 10.2.2) */
-	bool pending;     /* counted in n->reg_pending */
+	bool pending;     /* counted in n->reg_admit */
 	long long t_sent; /* ms (monotonic), when forwarded */
 };
 
@@ -49,7 +49,7 @@ static long long mono_ms(void)
 static void reg_tx_free(struct reg_tx *t)
 {
 	if (t->pending)
-		t->n->reg_pending--;
+		admit_leave(&t->n->reg_admit);
 	free(t->impi);
 	free(t->contact);
 	free(t);
@@ -193,12 +193,8 @@ static enum sipproxy_verdict on_register_response(void *ctx, struct sipproxy_tx 
 	(void)tx;
 	if (sip && status >= 100 && status < 200)
 		return SIPPROXY_RELAY;
-	if (t->pending) {
-		/* EWMA, weight 1/8: reacts within a few dozen REGISTERs. */
-		long long lat = mono_ms() - t->t_sent;
-
-		t->n->reg_latency += (lat - t->n->reg_latency) / 8;
-	}
+	if (t->pending)
+		admit_sample(&t->n->reg_admit, mono_ms() - t->t_sent);
 	if (status == 401) {
 		keep_keys(t, resp, sip);
 	} else if (status >= 200 && status < 300 && t->dereg) {
@@ -253,38 +249,21 @@ static int prepare(struct pcscf *n, msg_t *req, const struct flow *src)
 	return 0;
 }
 
-/* Overload control (RFC 6357 3): the REGISTERs in flight toward the core
- * are bounded, so that beyond the chain's capacity the work waiting in it
- * (and the time a REGISTER waits) stays bounded too, instead of requests
- * queueing until the UE's timers fire and its retransmissions add to the
- * load. A new registration (no credentials) is refused from 3/4 of the
- * bound, leaving room for those whose challenge is already spent. Checked
- * before any copy or parsing: a refusal is the cheapest answer we have. */
-#define PCSCF_ADMIT_PERCENT 75
-#define PCSCF_OVERLOAD_RETRY_AFTER "2"
-/* The bound is also adaptive: while the smoothed time a REGISTER spends at
- * the core exceeds register_latency (the core is saturated and the
- * REGISTERs in flight are queueing), new registrations are refused too, as
- * long as at least this many are in flight (so that the latency estimate
- * keeps being refreshed and an idle P-CSCF never refuses). */
-#define PCSCF_MIN_WINDOW 8
-
-static bool admit_new(const struct pcscf *n, size_t max)
-{
-	if (n->reg_pending * 100 >= max * PCSCF_ADMIT_PERCENT)
-		return false;
-	return n->reg_pending < PCSCF_MIN_WINDOW || n->reg_latency <= n->cfg->register_latency;
-}
-
+/* Overload control (RFC 6357 3, ims/admit.h): the REGISTERs in flight
+ * toward the core are bounded (max_pending_registers), so that beyond the
+ * chain's capacity the work waiting in it (and the time a REGISTER waits)
+ * stays bounded too, instead of requests queueing until the UE's timers
+ * fire and its retransmissions add to the load. A new registration (no
+ * credentials) is refused from 3/4 of the bound, leaving room for those
+ * whose challenge is already spent, and while the smoothed time at the
+ * core exceeds register_latency (pcscf_start sets this up). Checked before
+ * any copy or parsing: a refusal is the cheapest answer we have. */
 static bool overloaded(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip)
 {
-	size_t max = (size_t)n->cfg->max_pending_registers;
-
-	if (n->reg_pending < max && (admit_new(n, max) || sip_hdr_has_credentials(sip)))
+	if (admit_check(&n->reg_admit, sip_hdr_has_credentials(sip)))
 		return false;
-	n->reg_shed++;
 	nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE,
-			    SIPTAG_RETRY_AFTER_STR(PCSCF_OVERLOAD_RETRY_AFTER), TAG_END());
+			    SIPTAG_RETRY_AFTER_STR(ADMIT_RETRY_AFTER), TAG_END());
 	nta_incoming_destroy(irq);
 	return true;
 }
@@ -333,7 +312,7 @@ int pcscf_register(struct pcscf *n, nta_incoming_t *irq, const sip_t *rsip,
 	}
 	t->pending = true;
 	t->t_sent = mono_ms();
-	n->reg_pending++;
+	admit_enter(&n->reg_admit);
 	return 0;
 out:
 	if (t)

@@ -32,7 +32,10 @@ struct fork_branch {
 	nta_outgoing_t *orq;
 	char *uri;
 	char *path;               /* Route set toward the contact, or NULL */
+	char *instance;           /* +sip.instance of the contact, or NULL */
 	unsigned cls;
+	bool backup;              /* another flow of a target's instance (RFC 5626) */
+	int64_t t_start;          /* ms, when sent */
 	int64_t deadline;         /* ms, while pending */
 	int status;               /* final status as counted, 0 while pending */
 	bool started, done;
@@ -52,6 +55,9 @@ struct sess_fork {
 	bool answered;                     /* a 2xx went upstream */
 	bool stop;                         /* no new branch (2xx, 6xx, CANCEL) */
 	bool upstream_cancel;
+	bool admitted;                     /* counted in s->admit until answered */
+	bool sampled;                      /* latency sample given */
+	struct sess_disposition disp;      /* Request-Disposition (RFC 3841) */
 	int busy;                          /* fork_check re-entry guard */
 	size_t n;
 	unsigned next_cls;
@@ -62,12 +68,16 @@ struct sess_fork {
 	char served[SESS_URI_MAX];
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
+#define now_ms sess_now_ms
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+/* The final response went upstream: the fork no longer counts as work
+ * in flight for overload control (its CANCELled losers cost little). */
+static void fork_answered(struct sess_fork *f)
+{
+	f->irq = NULL;
+	if (f->admitted)
+		admit_leave(&f->s->admit);
+	f->admitted = false;
 }
 
 static void pop_via(msg_t *resp)
@@ -89,9 +99,12 @@ static void fork_free(struct sess_fork *f)
 	}
 	if (f->timer)
 		su_timer_destroy(f->timer);
+	if (f->admitted)
+		admit_leave(&f->s->admit);
 	for (i = 0; i < f->n; i++) {
 		free(f->br[i].uri);
 		free(f->br[i].path);
+		free(f->br[i].instance);
 	}
 	if (f->best)
 		msg_destroy(f->best);
@@ -146,6 +159,74 @@ static void branch_end(struct fork_branch *b, int status)
 	b->status = b->timed_out ? 408 : status;
 }
 
+static int branch_start(struct sess_fork *f, struct fork_branch *b);
+
+/* RFC 5626 5.3: the flow of b failed (430, 408, unreachable, silent):
+ * the next flow of the same instance takes its place in its class. */
+static void next_flow(struct sess_fork *f, const struct fork_branch *b)
+{
+	size_t i;
+
+	if (!b->instance || b->rang || f->stop || f->answered ||
+	    !sess_fork_flow_failed(b->status))
+		return;
+	for (i = 0; i < f->n; i++) {
+		struct fork_branch *nb = &f->br[i];
+
+		if (!nb->backup || nb->started || strcmp(nb->instance, b->instance))
+			continue;
+		log_info("fork served=%s flow %s failed (%d): next flow %s of %s", f->served,
+			 b->uri, b->status, nb->uri, b->instance);
+		nb->cls = b->cls;
+		branch_start(f, nb);
+		return;
+	}
+}
+
+/* RFC 3261 16.5 / RFC 3841 9.1 "recurse": the Contacts of a 3xx become
+ * targets of a class after every other (each URI once, within the branch
+ * array, which also ends any redirect loop). true when some were added. */
+static bool recurse(struct sess_fork *f, const struct fork_branch *b, const msg_t *resp)
+{
+	const sip_t *sip = resp ? sip_object(resp) : NULL;
+	const sip_contact_t *m;
+	unsigned cls = 0;
+	size_t i, added = 0;
+
+	if (f->disp.recurse != 1 || f->stop || f->answered || !sip)
+		return false;
+	for (i = 0; i < f->n; i++)
+		if (!f->br[i].backup && f->br[i].cls + 1 > cls)
+			cls = f->br[i].cls + 1;
+	for (m = sip->sip_contact; m && f->n < SESS_FORK_MAX_BRANCHES; m = m->m_next) {
+		struct fork_branch *nb = &f->br[f->n];
+		char *uri;
+		bool seen = false;
+
+		if (m->m_url->url_type != url_sip && m->m_url->url_type != url_sips)
+			continue;
+		uri = url_as_string(NULL, m->m_url); /* NULL home: malloc'd */
+		if (!uri)
+			break;
+		for (i = 0; i < f->n && !seen; i++)
+			seen = !strcmp(f->br[i].uri, uri);
+		if (seen) {
+			free(uri);
+			continue;
+		}
+		memset(nb, 0, sizeof *nb);
+		nb->f = f;
+		nb->uri = uri;
+		nb->cls = cls;
+		f->n++;
+		added++;
+	}
+	if (added)
+		log_info("fork served=%s branch %s -> %d: recursing on %zu contact(s)", f->served,
+			 b->uri, b->status, added);
+	return added > 0;
+}
+
 /* A final response (or our 408) of a branch: keep the best (RFC 3261 16.7
  * steps 5-6). resp is taken (may be NULL). */
 static void record_final(struct sess_fork *f, struct fork_branch *b, int status, msg_t *resp)
@@ -153,6 +234,13 @@ static void record_final(struct sess_fork *f, struct fork_branch *b, int status,
 	branch_end(b, status);
 	status = b->status;
 	log_info("fork served=%s branch %s -> %d", f->served, b->uri, status);
+	if (status >= 300 && status < 400 && !b->timed_out && recurse(f, b, resp)) {
+		/* 16.7 step 4: contacts recursed on leave the response; with
+		 * all of them gone it is no candidate. */
+		if (resp)
+			msg_destroy(resp);
+		return;
+	}
 	if (status >= 600 && !f->stop) {
 		f->stop = true;
 		cancel_others(f, b, NULL);
@@ -170,6 +258,7 @@ static void record_final(struct sess_fork *f, struct fork_branch *b, int status,
 	}
 	if (resp)
 		msg_destroy(resp);
+	next_flow(f, b);
 }
 
 static void on_2xx(struct sess_fork *f, struct fork_branch *b, int status, msg_t *resp)
@@ -182,10 +271,12 @@ static void on_2xx(struct sess_fork *f, struct fork_branch *b, int status, msg_t
 		pop_via(resp);
 		nta_incoming_mreply(f->irq, resp);
 		nta_incoming_destroy(f->irq);
-		f->irq = NULL;
+		fork_answered(f);
 		f->answered = true;
 		f->stop = true;
-		cancel_others(f, b, REASON_ELSEWHERE);
+		/* RFC 3841 9.1 no-cancel: the caller CANCELs the others itself. */
+		if (!f->disp.no_cancel)
+			cancel_others(f, b, REASON_ELSEWHERE);
 	} else if (f->invite && f->answered) {
 		/* RFC 3261 16.7 step 5: every 2xx to an INVITE goes upstream;
 		 * the server transaction is gone, so statelessly (nta pops our
@@ -211,6 +302,11 @@ static int on_branch_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 	if (status < 100 || b->done)
 		return 0;
 	resp = nta_outgoing_getresponse(orq);
+	if (status > 100 && !f->sampled && resp && !nta_is_internal_msg(resp)) {
+		/* Overload control: how long the callee side took to react. */
+		admit_sample(&f->s->admit, now_ms() - b->t_start);
+		f->sampled = true;
+	}
 	if (status < 200) {
 		if (b->cancel && !b->cancel_sent)
 			branch_cancel(b);
@@ -234,10 +330,12 @@ static int on_branch_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 	 * of the callee that would go upstream as 500. */
 	if (status >= 300 && (!resp || nta_is_internal_msg(resp)))
 		b->timed_out = true;
+	f->busy++; /* a next flow may be started (and answer) from here */
 	if (status < 300)
 		on_2xx(f, b, status, resp);
 	else
 		record_final(f, b, status, resp);
+	f->busy--;
 	fork_check(f);
 	return 0;
 }
@@ -254,7 +352,8 @@ static int branch_start(struct sess_fork *f, struct fork_branch *b)
 		record_final(f, b, 500, NULL);
 		return -ENOMEM;
 	}
-	b->deadline = now_ms() + f->s->cfg->branch_timeout;
+	b->t_start = now_ms();
+	b->deadline = b->t_start + f->s->cfg->branch_timeout;
 	log_info("fork served=%s class %u -> contact %s%s%s", f->served, b->cls, b->uri,
 		 b->path ? " via " : "", b->path ? b->path : "");
 	b->orq = nta_outgoing_mcreate(sipagent_nta(f->s->sip), on_branch_response,
@@ -277,7 +376,7 @@ static bool start_next_class(struct sess_fork *f)
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
-		if (f->br[i].cls != cls || f->br[i].started)
+		if (f->br[i].cls != cls || f->br[i].started || f->br[i].backup)
 			continue;
 		any = true;
 		branch_start(f, &f->br[i]);
@@ -310,7 +409,7 @@ static bool classes_left(const struct sess_fork *f)
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
-		if (!f->br[i].started)
+		if (!f->br[i].started && !f->br[i].backup)
 			return true;
 	return false;
 }
@@ -327,7 +426,8 @@ static void send_final(struct sess_fork *f)
 	log_info("fork served=%s final %d", f->served, sess_fork_upstream_status(status));
 	if (nta_incoming_status(f->irq) >= 200) {
 		/* already answered (nta's own 487 to a CANCEL) */
-	} else if (f->best && status == f->best_status && status != 503) {
+	} else if (f->best && status == f->best_status &&
+		   sess_fork_upstream_status(status) == status) {
 		nta_incoming_mreply(f->irq, f->best);
 		f->best = NULL;
 	} else {
@@ -337,7 +437,7 @@ static void send_final(struct sess_fork *f)
 				    TAG_END());
 	}
 	nta_incoming_destroy(f->irq);
-	f->irq = NULL;
+	fork_answered(f);
 }
 
 static void on_timer(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg);
@@ -416,27 +516,44 @@ static int on_upstream_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq,
 	return 0;
 }
 
+static int branch_fill(struct sess_fork *f, const struct registrar_contact *c, unsigned cls,
+		       bool backup)
+{
+	struct fork_branch *b = &f->br[f->n++];
+
+	b->f = f;
+	b->cls = cls;
+	b->backup = backup;
+	b->uri = strdup(c->uri);
+	b->path = c->path ? strdup(c->path) : NULL;
+	b->instance = c->instance ? strdup(c->instance) : NULL;
+	if (!b->uri || (c->path && !b->path) || (c->instance && !b->instance))
+		return -ENOMEM;
+	return 0;
+}
+
+/* The targets of the plan, then the other flows of their instances as
+ * backups in the room left (RFC 5626 5.3). */
 static int fork_fill(struct sess_fork *f, const struct registrar_contact *c, size_t n)
 {
-	size_t idx[SESS_FORK_MAX_BRANCHES], i, k;
+	size_t idx[SESS_FORK_MAX_BRANCHES], bidx[SESS_FORK_MAX_BRANCHES], of[SESS_FORK_MAX_BRANCHES];
 	unsigned cls[SESS_FORK_MAX_BRANCHES];
+	int mode = sess_disposition_mode(&f->disp, f->s->cfg->fork);
+	size_t i, k, m;
 
-	k = sess_fork_plan(c, n, f->s->cfg->fork, (size_t)f->s->cfg->max_branches, idx, cls);
-	for (i = 0; i < k; i++) {
-		struct fork_branch *b = &f->br[f->n];
-
-		b->f = f;
-		b->cls = cls[i];
-		b->uri = strdup(c[idx[i]].uri);
-		b->path = c[idx[i]].path ? strdup(c[idx[i]].path) : NULL;
-		f->n++;
-		if (!b->uri || (c[idx[i]].path && !b->path))
+	k = sess_fork_plan(c, n, mode, (size_t)f->s->cfg->max_branches, idx, cls);
+	m = sess_fork_backups(c, n, idx, k, SESS_FORK_MAX_BRANCHES - k, bidx, of);
+	for (i = 0; i < k; i++)
+		if (branch_fill(f, &c[idx[i]], cls[i], false) < 0)
 			return -ENOMEM;
-	}
+	for (i = 0; i < m; i++)
+		if (branch_fill(f, &c[bidx[i]], cls[of[i]], true) < 0)
+			return -ENOMEM;
 	return k ? 0 : -ENOENT;
 }
 
-void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, size_t n)
+void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, size_t n,
+		     const struct sess_disposition *d)
 {
 	struct session *s = job->s;
 	struct sess_fork *f;
@@ -454,8 +571,10 @@ void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, si
 		job->tx = NULL;
 	}
 	f = calloc(1, sizeof *f);
-	if (f)
+	if (f) {
 		f->s = s;
+		f->disp = *d;
+	}
 	if (!f || fork_fill(f, c, n) < 0 ||
 	    !(f->timer = su_timer_create(su_root_task(s->root), 0))) {
 		if (f)
@@ -474,6 +593,8 @@ void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, si
 		s->forks->pprev = &f->next;
 	s->forks = f;
 	f->pprev = &s->forks;
+	admit_enter(&s->admit);
+	f->admitted = true;
 	nta_incoming_bind(f->irq, on_upstream_cancel, (nta_incoming_magic_t *)f);
 	fork_check(f);
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ims/admit.h"
 #include "ims/sipproxy.h"
 #include "ifc/ifc.h"
 #include "registrar/reg_profile.h"
@@ -34,6 +35,11 @@ struct session {
 	struct sess_odi_table odi;
 	su_root_t *root;                 /* branch timers of forks */
 	struct sess_fork *forks;         /* in progress (sess_fork.c) */
+	/* Overload control (ims/admit.h): forks and tracked forwards of
+	 * initial requests are in flight until their final response goes
+	 * upstream; each gives one latency sample (its first answer). */
+	struct admit admit;
+	su_timer_t *report;              /* once a second: refusals summary */
 };
 
 #define SESS_PRIORITY_START INT32_MIN
@@ -53,6 +59,11 @@ struct sess_job {
 
 /* session.c */
 void sess_job_reply(struct sess_job *job, int status, const char *phrase);
+/* The same with one extra "Name: value" header line (or NULL). */
+void sess_job_reply_hdr(struct sess_job *job, int status, const char *phrase,
+			const char *extra);
+/* Milliseconds on the monotonic clock. */
+int64_t sess_now_ms(void);
 /* Sends job->req on; on failure the job is answered 500 and -errno
  * returned (cb will then never be called). */
 int sess_job_forward(struct sess_job *job, const char *next_hop, sipproxy_response_fn cb,

@@ -10,9 +10,14 @@
  * request to an AS; when none (is left), 480 Temporarily Unavailable. The
  * profile is fetched again when the request comes back from the AS (the
  * HSS keeps the user assigned to us; the profile is not cached here).
+ * Request-Disposition (RFC 3841 9) shapes the fork (sess_fork.h); with
+ * "redirect" the caller gets 302 with the contacts the fork would have
+ * tried instead (their Path is lost: a caller outside our network cannot
+ * reach a contact behind a P-CSCF by it, which is why proxy is the default).
  */
 #include "sess_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,8 +73,34 @@ static void unregistered(struct sess_job *job)
 	job->tx = NULL;
 }
 
+/* RFC 3841 9.1 "redirect": 302 Moved Temporarily listing the targets. */
+static void redirect(struct sess_job *job, const struct registrar_contact *c, size_t n,
+		     const struct sess_disposition *d)
+{
+	const struct scscf_session_config *cfg = job->s->cfg;
+	char hdr[SESS_FORK_MAX_BRANCHES * (SESS_URI_MAX + 24) + 16];
+	size_t idx[SESS_FORK_MAX_BRANCHES], i, k, len;
+	unsigned cls[SESS_FORK_MAX_BRANCHES];
+
+	k = sess_fork_plan(c, n, sess_disposition_mode(d, cfg->fork), (size_t)cfg->max_branches,
+			   idx, cls);
+	len = (size_t)snprintf(hdr, sizeof hdr, "Contact: ");
+	for (i = 0; i < k && len < sizeof hdr; i++)
+		len += (size_t)snprintf(hdr + len, sizeof hdr - len, "%s<%s>;q=%u.%03u",
+					i ? ", " : "", c[idx[i]].uri, c[idx[i]].q / 1000,
+					c[idx[i]].q % 1000);
+	if (k == 0 || len >= sizeof hdr) {
+		sess_job_reply(job, 500, "Server Internal Error");
+		return;
+	}
+	log_info("term served=%s Request-Disposition redirect -> 302 with %zu contact(s)",
+		 job->served, k);
+	sess_job_reply_hdr(job, 302, "Moved Temporarily", hdr);
+}
+
 void sess_term_finish(struct sess_job *job)
 {
+	struct sess_disposition d;
 	struct registrar_contact c[SESS_FORK_MAX_BRANCHES];
 	enum registrar_impu_state st = registrar_impu_state(job->s->reg, job->served);
 	size_t n;
@@ -83,6 +114,11 @@ void sess_term_finish(struct sess_job *job)
 		unregistered(job);
 		return;
 	}
+	sess_disposition_read(sip_object(job->req), &d);
+	if (d.redirect) {
+		redirect(job, c, n, &d);
+		return;
+	}
 	log_info("term served=%s -> %zu contact(s)", job->served, n);
-	sess_fork_start(job, c, n);
+	sess_fork_start(job, c, n, &d);
 }

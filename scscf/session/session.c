@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_alloc.h>
+#include <sofia-sip/sip_tag.h>
+#include <sofia-sip/su_wait.h>
 
 #include "ims/log.h"
 #include "ims/sip.h"
@@ -20,6 +23,34 @@
 
 #define SESS_ALLOW "REGISTER, INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, SUBSCRIBE, " \
 		   "NOTIFY, PUBLISH, INFO, REFER, UPDATE, PRACK"
+
+/* Overload control: new work is refused from 3/4 of max_pending, and by
+ * latency while at least this many are in flight (ims/admit.h). */
+#define SESS_ADMIT_PERCENT 75
+#define SESS_ADMIT_MIN_WINDOW 8
+
+int64_t sess_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Once a second, only when something was refused: one line, not one per
+ * request (a flood must not turn into a flood of log lines). */
+static void on_report(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct session *s = (struct session *)arg;
+	uint64_t n = admit_take_refused(&s->admit);
+
+	(void)magic;
+	(void)t;
+	if (n)
+		log_warn("overload: %llu initial request(s) refused with 503 in the last second, "
+			 "%zu in flight, latency %lld ms", (unsigned long long)n, s->admit.pending,
+			 s->admit.latency);
+}
 
 int session_create(const struct session_params *p, struct session **out)
 {
@@ -44,6 +75,19 @@ int session_create(const struct session_params *p, struct session **out)
 		free(s);
 		return rc;
 	}
+	/* The shed share ramps from 0 at overload_latency to all at twice it. */
+	admit_init(&s->admit, (size_t)p->cfg->max_pending, SESS_ADMIT_PERCENT,
+		   p->cfg->overload_latency, p->cfg->overload_latency, SESS_ADMIT_MIN_WINDOW);
+	if (p->root) {
+		s->report = su_timer_create(su_root_task(p->root), 1000);
+		if (!s->report || su_timer_set_for_ever(s->report, on_report, (su_timer_arg_t *)s) < 0) {
+			if (s->report)
+				su_timer_destroy(s->report);
+			sess_odi_free(&s->odi);
+			free(s);
+			return -ENOMEM;
+		}
+	}
 	snprintf(s->record_route, sizeof s->record_route, "<sip:%s;lr>", hp);
 	*out = s;
 	return 0;
@@ -53,12 +97,20 @@ void session_destroy(struct session *s)
 {
 	if (!s)
 		return;
+	if (s->report)
+		su_timer_destroy(s->report);
 	sess_fork_free_all(s);
 	sess_odi_free(&s->odi);
 	free(s);
 }
 
 void sess_job_reply(struct sess_job *job, int status, const char *phrase)
+{
+	sess_job_reply_hdr(job, status, phrase, NULL);
+}
+
+void sess_job_reply_hdr(struct sess_job *job, int status, const char *phrase,
+			const char *extra)
 {
 	const sip_t *sip = job->req ? sip_object(job->req) : NULL;
 
@@ -67,9 +119,10 @@ void sess_job_reply(struct sess_job *job, int status, const char *phrase)
 		 sip && sip->sip_call_id ? sip->sip_call_id->i_id : "-",
 		 job->served[0] ? job->served : "-", status, phrase);
 	if (job->tx) {
-		sipproxy_reply(job->tx, status, phrase, NULL);
+		sipproxy_reply(job->tx, status, phrase, extra);
 	} else if (job->irq) {
-		nta_incoming_treply(job->irq, status, phrase, TAG_END());
+		nta_incoming_treply(job->irq, status, phrase, TAG_IF(extra, SIPTAG_HEADER_STR(extra)),
+				    TAG_END());
 		nta_incoming_destroy(job->irq);
 	}
 	if (job->req)
@@ -79,17 +132,58 @@ void sess_job_reply(struct sess_job *job, int status, const char *phrase)
 	job->tx = NULL;
 }
 
+/* A forward without a callback of its own is tracked for overload
+ * control: in flight until its final response, one latency sample at its
+ * first answer (a 1xx above 100 or a final that is not nta's own). */
+struct sess_fwd {
+	struct session *s;
+	int64_t t0;
+	bool sampled;
+};
+
+static enum sipproxy_verdict on_tracked_response(void *ctx, struct sipproxy_tx *tx,
+						 msg_t *resp, sip_t *sip)
+{
+	struct sess_fwd *w = ctx;
+	int status = sip && sip->sip_status ? sip->sip_status->st_status : 0;
+
+	(void)tx;
+	if (status <= 100 && status != 0)
+		return SIPPROXY_RELAY;
+	if (!w->sampled && status > 100 && resp && !nta_is_internal_msg(resp)) {
+		admit_sample(&w->s->admit, sess_now_ms() - w->t0);
+		w->sampled = true;
+	}
+	if (status >= 200 || status == 0) {
+		admit_leave(&w->s->admit);
+		free(w);
+	}
+	return SIPPROXY_RELAY;
+}
+
 int sess_job_forward(struct sess_job *job, const char *next_hop, sipproxy_response_fn cb,
 		     void *ctx)
 {
 	msg_t *req = job->req;
+	struct sess_fwd *w = NULL;
 	int rc;
 
+	if (!cb && (w = malloc(sizeof *w))) {
+		*w = (struct sess_fwd){ .s = job->s, .t0 = sess_now_ms() };
+		cb = on_tracked_response;
+		ctx = w;
+		/* Before sending: nta may call back from inside. */
+		admit_enter(&job->s->admit);
+	}
 	job->req = NULL;
 	if (job->tx)
 		rc = sipproxy_redirect(job->tx, req, next_hop, cb, ctx);
 	else
 		rc = sipproxy_forward(job->s->sip, job->irq, req, next_hop, cb, ctx, false, NULL);
+	if (w && rc < 0) { /* nothing sent: no callback will come */
+		admit_leave(&job->s->admit);
+		free(w);
+	}
 	if (rc < 0) {
 		log_warn("forwarding to %s failed: %s", next_hop ? next_hop : "Route", strerror(-rc));
 		sess_job_reply(job, 500, "Server Internal Error");
@@ -207,6 +301,36 @@ static int for_us(nta_incoming_t *irq, const sip_t *sip)
 	return 0;
 }
 
+/* Requests that only make sense inside a dialog (or a transaction) are
+ * never refused by overload control: they end or continue work already
+ * admitted (RFC 6357 3: shed new work, not the work in progress). */
+static bool never_shed(const sip_t *sip)
+{
+	switch (sip->sip_request->rq_method) {
+	case sip_method_ack:
+	case sip_method_bye:
+	case sip_method_cancel:
+	case sip_method_prack:
+	case sip_method_update:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Overload control of initial requests (admit.h), decided before any copy
+ * or parsing: a refusal is the cheapest answer we have. A request back
+ * from an AS is not asked: its session was admitted already. */
+static bool overloaded(struct session *s, nta_incoming_t *irq, const sip_t *sip)
+{
+	if (never_shed(sip) || admit_check(&s->admit, false))
+		return false;
+	nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE,
+			    SIPTAG_RETRY_AFTER_STR(ADMIT_RETRY_AFTER), TAG_END());
+	nta_incoming_destroy(irq);
+	return true;
+}
+
 int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct sess_job job = { .s = s, .irq = irq, .after_priority = SESS_PRIORITY_START };
@@ -231,6 +355,8 @@ int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip)
 	if (kind == SESS_TERMINATING && !sip->sip_route &&
 	    sess_url_is_us(&s->self, sip->sip_request->rq_url))
 		return for_us(irq, sip);
+	if (kind != SESS_FROM_AS && overloaded(s, irq, sip))
+		return 0;
 	job.req = sipproxy_request_copy(irq, &status);
 	if (!job.req)
 		return status;

@@ -16,7 +16,16 @@
 #   restarted without a breakout and with unknown_number: 604 -> 604;
 #   restarted with fork: sequential (ring_timeout 1s): a ringing contact
 #   not answering is CANCELled, the next one answers;
-#   restarted with fork: highest-q: only the best contact is tried.
+#   restarted with fork: highest-q: only the best contact is tried;
+#   kim (outbound, RFC 5626 5.3): two flows of one instance, the first
+#   answers 430 Flow Failed -> the second flow is tried and answers 200;
+#   both answer 430 -> 480 (430 never goes upstream);
+#   Request-Disposition (RFC 3841 9): max no-fork -> one branch only;
+#   ned sequential -> equal-q contacts one after the other; ned redirect ->
+#   302 with both contacts, nothing forked;
+#   restarted with max_pending 4 (overload.py): a burst of INVITEs to a
+#   silent contact -> 3 forked, the rest fast 503 + Retry-After, an
+#   in-dialog BYE still passes, one summary line, no crash.
 #   forking.sh BUILD_DIR SOURCE_DIR
 # Ports: a free block found from the PID; every exit path stops what we
 # started, by PID; every wait is bounded.
@@ -91,7 +100,7 @@ ms_now() { date +%s%3N; }
 
 "$SRC/tests/lib/mariadb.sh" start "$WORK/db" "$DBPORT" || die "private MariaDB did not start"
 hssctl db migrate --migrations "$SRC/deploy/db/migrations" >/dev/null || die "db migrate failed"
-for u in alice fox gus hal ida jon lea; do
+for u in alice fox gus hal ida jon lea kim max ned pam; do
 	hssctl subscriber add --impi $u@open-ims.test --impu sip:$u@open-ims.test \
 		--password $u >/dev/null || die "provisioning $u failed"
 done
@@ -365,6 +374,89 @@ else
 	bad "lea's SIPp did not start"
 fi
 
+# ---- kim: outbound, two flows of one instance (RFC 5626 5.3). P1 (q=1.0)
+# is the target, P2 (q=0.5) only a backup flow of the same instance ----
+INST='+sip.instance="<urn:uuid:00000000-0000-1000-8000-00000000000a>"'
+reg kim "$P1" ";$INST;reg-id=1;q=1.0" && reg kim "$P2" ";$INST;reg-id=2;q=0.5" &&
+	ok "kim registered two flows of one instance" || bad "kim registration"
+sed 's/486 Busy Here/430 Flow Failed/; s/contact busy/flow failed/' \
+	"$DIR/fork_uas_busy.xml" >"$WORK/fork_uas_430.xml"
+sed 's/<recv response="486"\/>/<recv response="480"\/>/; s/, busy">/, flows failed">/' \
+	"$DIR/fork_uac_busy.xml" >"$WORK/fork_uac_480.xml"
+if sipp_uas kim_p1 "$P1" "$WORK/fork_uas_430.xml" && sipp_uas kim_p2 "$P2" "$DIR/fork_uas_answer.xml"; then
+	sipp_uac kim_call "$ALICE" "$DIR/fork_uac_answer.xml" -key callee kim &&
+		ok "kim: 430 from the first flow, the second flow answers -> 200" ||
+		{ bad "kim call"; show_failure kim_call; }
+	sipp_wait kim_p1 && ok "kim: the first flow said 430 and got its ACK" ||
+		{ bad "kim first flow"; show_failure kim_p1; }
+	sipp_wait kim_p2 && ok "kim: the second flow answered" || { bad "kim second flow"; show_failure kim_p2; }
+	grep -q "flow sip:kim@127.0.0.1:$P1 failed (430): next flow sip:kim@127.0.0.1:$P2" "$WORK/scscf.log" &&
+		ok "kim: the failed flow was replaced by the next flow of the instance" ||
+		bad "kim: no next-flow log line"
+	grep -q '^SIP/2.0 430' "$WORK/kim_call.msg" && bad "kim: 430 reached the caller" ||
+		ok "kim: the 430 stayed at the S-CSCF"
+else
+	bad "kim's SIPp did not start"
+fi
+if sipp_uas kim_f1 "$P1" "$WORK/fork_uas_430.xml" && sipp_uas kim_f2 "$P2" "$WORK/fork_uas_430.xml"; then
+	sipp_uac kim_dead "$ALICE" "$WORK/fork_uac_480.xml" -key callee kim &&
+		ok "kim: 430 from every flow -> 480, not 430" || { bad "kim all flows failed"; show_failure kim_dead; }
+	sipp_wait kim_f1 && sipp_wait kim_f2 && ok "kim: both flows tried" ||
+		{ bad "kim flows (480)"; show_failure kim_f1; show_failure kim_f2; }
+else
+	bad "kim's SIPp (480) did not start"
+fi
+
+# uac_disposition NAME DIRECTIVES BASE: BASE scenario with a
+# Request-Disposition header in its INVITE.
+uac_disposition() {
+	sed "/CSeq: 1 INVITE/a\\      Request-Disposition: $2" "$3" >"$WORK/$1.xml"
+}
+
+# ---- max: Request-Disposition no-fork, two equal-q contacts -> one branch ----
+reg max "$P1" && reg max "$P2" && ok "max registered two contacts" || bad "max registration"
+uac_disposition nofork "no-fork" "$DIR/fork_uac_busy.xml"
+if sipp_uas max_p1 "$P1" "$DIR/fork_uas_busy.xml" && sipp_uas max_p2 "$P2" "$DIR/fork_uas_busy.xml"; then
+	sipp_uac max_call "$ALICE" "$WORK/nofork.xml" -key callee max &&
+		ok "max: no-fork, the one contact's 486 upstream" || { bad "max call"; show_failure max_call; }
+	sipp_stop max_p1
+	sipp_stop max_p2
+	[ "$(grep -c "fork served=sip:max@open-ims.test class" "$WORK/scscf.log")" -eq 1 ] &&
+		ok "max: no-fork gave one branch (fork: parallel configured)" ||
+		bad "max: no-fork forked to more than one contact"
+else
+	bad "max's SIPp did not start"
+fi
+
+# ---- ned: Request-Disposition sequential over fork: parallel; equal q
+# contacts (one class in parallel) go one after the other ----
+reg ned "$P1" && reg ned "$P2" && ok "ned registered two contacts" || bad "ned registration"
+uac_disposition seq "sequential" "$DIR/fork_uac_busy.xml"
+if sipp_uas ned_p1 "$P1" "$DIR/fork_uas_busy.xml" && sipp_uas ned_p2 "$P2" "$DIR/fork_uas_busy.xml"; then
+	sipp_uac ned_call "$ALICE" "$WORK/seq.xml" -key callee ned &&
+		ok "ned: sequential, both busy -> 486" || { bad "ned call"; show_failure ned_call; }
+	sipp_wait ned_p1 && sipp_wait ned_p2 && ok "ned: both contacts tried" ||
+		{ bad "ned contacts"; show_failure ned_p1; show_failure ned_p2; }
+	grep -q "fork served=sip:ned@open-ims.test class 1 -> contact" "$WORK/scscf.log" &&
+		ok "ned: the second contact in a class of its own (sequential)" ||
+		bad "ned: equal-q contacts not sequential"
+else
+	bad "ned's SIPp did not start"
+fi
+
+# ---- ned: Request-Disposition redirect -> 302 with both contacts ----
+sed 's/<recv response="486"\/>/<recv response="302"\/>/; s/, busy">/, redirected">/' \
+	"$DIR/fork_uac_busy.xml" >"$WORK/fork_uac_302.xml"
+uac_disposition redirect "redirect" "$WORK/fork_uac_302.xml"
+n_forks=$(grep -c "fork served=sip:ned@open-ims.test class" "$WORK/scscf.log")
+sipp_uac ned_redirect "$ALICE" "$WORK/redirect.xml" -key callee ned &&
+	ok "ned: redirect -> 302" || { bad "ned redirect"; show_failure ned_redirect; }
+contacts=$(grep -iE '^(Contact|m):' "$WORK/ned_redirect.msg")
+echo "$contacts" | grep -q "sip:ned@127.0.0.1:$P1" && echo "$contacts" | grep -q "sip:ned@127.0.0.1:$P2" &&
+	ok "ned: the 302 lists both contacts" || bad "ned: 302 Contacts: $contacts"
+[ "$(grep -c "fork served=sip:ned@open-ims.test class" "$WORK/scscf.log")" -eq "$n_forks" ] &&
+	ok "ned: redirect forked nothing" || bad "ned: redirect forked"
+
 # ---- tel URI not in the number table -> breakout ----
 if sipp_uas bgcf "$BGCF" "$WORK/bgcf.xml"; then
 	message tel_breakout tel:+4930100099 200 &&
@@ -429,6 +521,28 @@ if sipp_uas hq_p1 "$P1" "$DIR/fork_uas_busy.xml"; then
 else
 	bad "SIPp (highest-q) did not start"
 fi
+
+# ---- overload control: max_pending 4, a burst of INVITEs to a silent
+# contact (overload.py) ----
+sed 's/^  fork: parallel/  fork: parallel\n  max_pending: 4/' "$WORK/scscf.yaml" >"$WORK/scscf_ol.yaml"
+restart_sc overload "$WORK/scscf_ol.yaml"
+reg pam "$P1" && ok "pam registered (the contact overload.py keeps silent)" || bad "pam registration"
+if timeout 30 python3 "$DIR/overload.py" "$SC_SIP" "$P1" pam >"$WORK/overload.out" 2>&1; then
+	cat "$WORK/overload.out"
+	ok "overload: bounded pending INVITEs, fast 503s, in-dialog BYE passes"
+else
+	cat "$WORK/overload.out"
+	bad "overload.py"
+fi
+for _ in $(seq 30); do
+	grep -q "overload: 5 initial request(s) refused with 503 in the last second" "$WORK/scscf.log" && break
+	sleep 0.1
+done
+grep -q "overload: 5 initial request(s) refused with 503 in the last second" "$WORK/scscf.log" &&
+	ok "overload: one summary line for the 5 refusals" || bad "overload: no summary line"
+[ "$(grep -c "initial request(s) refused" "$WORK/scscf.log")" -le 2 ] &&
+	ok "overload: no log line per refused request" || bad "overload: too many summary lines"
+kill -0 "$SC_PID" 2>/dev/null && ok "overload: ims-scscf still running" || bad "overload: ims-scscf died"
 
 # ---- clean stop: no sanitizer report ----
 stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
