@@ -9,7 +9,10 @@
  *  - OPTIONS to this node or to the bare home domain: answered here;
  *  - anything else whose Request-URI is a home-domain user or a tel URI:
  *    terminating procedure (terminating.c).
- * No Record-Route: the I-CSCF does not stay in the dialog (5.3.2.1).
+ * Requests carrying a THIG Route token are forwarded by the entries it
+ * hides. The I-CSCF Record-Routes only under THIG, for dialogs with a
+ * network outside the trust domain (boundary.c); otherwise it does not
+ * stay in the dialog (5.3.2.1).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,9 +38,11 @@ void icscf_pop_own_routes(struct icscf *n, msg_t *msg, sip_t *sip, bool *orig)
 }
 
 /* Forward by the remaining Route set (next hop NULL: nta follows Route,
- * else the Request-URI). Returns as a request handler. */
+ * else the Request-URI), across the trust boundary (boundary.c). Returns
+ * as a request handler. */
 static int forward_by_route(struct icscf *n, nta_incoming_t *irq, const sip_t *sip, int otherwise)
 {
+	struct icscf_edge e = { .src_untrusted = !trust_irq(&n->trust, irq) };
 	int status;
 	msg_t *req;
 	sip_t *rs;
@@ -46,20 +51,29 @@ static int forward_by_route(struct icscf *n, nta_incoming_t *irq, const sip_t *s
 	if (!req)
 		return status;
 	rs = sip_object(req);
+	if (icscf_edge_in(n, req, &e) < 0) {
+		msg_destroy(req);
+		return 403;
+	}
 	icscf_pop_own_routes(n, req, rs, NULL);
 	if (!rs->sip_route) {
 		msg_destroy(req);
 		return otherwise;
 	}
+	if (icscf_edge_out(n, req, &e) < 0) {
+		msg_destroy(req);
+		return 500;
+	}
 	log_info("%s %s: forwarded by Route", sip->sip_request->rq_method_name,
 		 sip->sip_call_id ? sip->sip_call_id->i_id : "-");
-	if (sipproxy_forward(n->sip, irq, req, NULL, NULL, NULL, false, NULL) < 0)
+	if (sipproxy_forward(n->sip, irq, req, NULL, icscf_edge_relay_fn(&e), n, false, NULL) < 0)
 		return 500;
 	return 0;
 }
 
 static int forward_ack(struct icscf *n, nta_incoming_t *irq)
 {
+	struct icscf_edge e = { .src_untrusted = !trust_irq(&n->trust, irq) };
 	int status;
 	msg_t *req = sipproxy_request_copy(irq, &status);
 	sip_t *rs;
@@ -68,9 +82,19 @@ static int forward_ack(struct icscf *n, nta_incoming_t *irq)
 	if (!req)
 		return 0;
 	rs = sip_object(req);
+	if (icscf_edge_in(n, req, &e) < 0) {
+		/* No response to an ACK: logged (icscf_edge_in) and dropped. */
+		msg_destroy(req);
+		return 0;
+	}
 	icscf_pop_own_routes(n, req, rs, NULL);
 	if (!rs->sip_route) {
 		log_info("ACK without a Route beyond us: dropped");
+		msg_destroy(req);
+		return 0;
+	}
+	if (icscf_edge_out(n, req, &e) < 0) {
+		log_warn("ACK: could not hide its entries: dropped");
 		msg_destroy(req);
 		return 0;
 	}
@@ -107,7 +131,9 @@ int icscf_on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 	default:
 		break;
 	}
-	if (sip->sip_to && sip->sip_to->a_tag)
+	/* A Route we gave out under THIG (Service-Route, Record-Route): the
+	 * entries it hides say where the request goes. */
+	if ((n->thig && thig_route_token(n->thig, sip)) || (sip->sip_to && sip->sip_to->a_tag))
 		return forward_by_route(n, irq, sip, 481);
 	if (ru->url_type == url_tel)
 		return icscf_terminating(n, irq, sip);

@@ -43,6 +43,24 @@ struct icscf_pool_config {
 	struct cfg_list servers;    /* of struct icscf_scscf_config */
 };
 
+/* Trust domain (RFC 3325 2.3, TS 24.229 4.4): peers whose asserted
+ * headers are believed. Entries are IP addresses, CIDR prefixes or host
+ * names (resolved at start and reload; a name also trusts its
+ * subdomains as a next hop). Empty: loopback. The S-CSCF pool's addresses
+ * are always trusted. */
+struct icscf_trust_config {
+	struct cfg_strv networks;
+};
+
+/* Topology hiding toward untrusted networks (TS 23.228 4.14, TS 24.229
+ * Rel-6 5.3.3). key: 64 hex digits (AES-256); key_file: a file holding
+ * them (or 32 raw bytes). Neither: a random key per process run. */
+struct icscf_thig_config {
+	bool enabled;
+	char *key;
+	char *key_file;
+};
+
 struct icscf_config {
 	struct ims_log_config log;
 	struct sipagent_config sip;
@@ -52,6 +70,8 @@ struct icscf_config {
 	struct cfg_strv aliases;    /* our own host names (Route popping) */
 	struct icscf_pool_config scscf;
 	struct cfg_list tel_numbers; /* of struct icscf_tel_config */
+	struct icscf_trust_config trust;
+	struct icscf_thig_config thig;
 };
 
 extern const struct cfg_field icscf_schema[];

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
+#include <arpa/inet.h>
 
 #include "icscf.h"
 
@@ -118,6 +120,67 @@ static const struct cfg_field pool_fields[] = {
 	CFG_FIELD_END
 };
 
+/* IPv4/IPv6 address, CIDR prefix, or host name. */
+static int check_network(const char *value, char *why, size_t whylen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash = strchr(value, '/');
+	unsigned char a[16];
+	char *end;
+	long bits;
+
+	if (!slash)
+		return cfg_check_ip(value, why, whylen) == 0 ? 0 : cfg_check_host(value, why, whylen);
+	if ((size_t)(slash - value) >= sizeof buf)
+		goto bad;
+	memcpy(buf, value, (size_t)(slash - value));
+	buf[slash - value] = '\0';
+	errno = 0;
+	bits = strtol(slash + 1, &end, 10);
+	if (!slash[1] || *end || errno || bits < 0)
+		goto bad;
+	if (inet_pton(AF_INET, buf, a) == 1 && bits <= 32)
+		return 0;
+	if (inet_pton(AF_INET6, buf, a) == 1 && bits <= 128)
+		return 0;
+bad:
+	snprintf(why, whylen, "expected an IP address, a CIDR prefix (10.0.0.0/8) or a host name");
+	return -EINVAL;
+}
+
+static int check_hex_key(const char *value, char *why, size_t whylen)
+{
+	size_t i;
+
+	for (i = 0; value[i]; i++)
+		if (!isxdigit((unsigned char)value[i]))
+			break;
+	if (i == 64 && !value[i])
+		return 0;
+	snprintf(why, whylen, "expected 64 hex digits (a 256-bit AES key)");
+	return -EINVAL;
+}
+
+static const struct cfg_field trust_fields[] = {
+	{ .key = "networks", .type = CFG_STR_LIST,
+	  .offset = offsetof(struct icscf_trust_config, networks), .check = check_network,
+	  .min = 0, .max = 256,
+	  .help = "trusted peers: IP, CIDR prefix or host name (default: loopback); "
+		  "the S-CSCF pool is always trusted" },
+	CFG_FIELD_END
+};
+
+static const struct cfg_field thig_fields[] = {
+	{ .key = "enabled", .type = CFG_BOOL, .offset = offsetof(struct icscf_thig_config, enabled),
+	  .def = "false", .help = "hide home-network Via/Record-Route/Path/Service-Route "
+				  "entries from untrusted networks" },
+	{ .key = "key", .type = CFG_STR, .offset = offsetof(struct icscf_thig_config, key),
+	  .check = check_hex_key, .help = "AES-256 key, 64 hex digits (prefer key_file)" },
+	{ .key = "key_file", .type = CFG_STR, .offset = offsetof(struct icscf_thig_config, key_file),
+	  .help = "file holding the key (64 hex digits or 32 bytes); neither: random per run" },
+	CFG_FIELD_END
+};
+
 const struct cfg_field icscf_schema[] = {
 	{ .key = "log", .type = CFG_TABLE, .offset = offsetof(struct icscf_config, log),
 	  .sub = ims_log_schema, .help = "logging" },
@@ -137,5 +200,9 @@ const struct cfg_field icscf_schema[] = {
 	  .offset = offsetof(struct icscf_config, tel_numbers), .sub = tel_fields,
 	  .elem_size = sizeof(struct icscf_tel_config), .min = 0, .max = 100000,
 	  .help = "static tel URI table, looked up before LIR" },
+	{ .key = "trust", .type = CFG_TABLE, .offset = offsetof(struct icscf_config, trust),
+	  .sub = trust_fields, .help = "trust domain (RFC 3325, TS 24.229 4.4)" },
+	{ .key = "thig", .type = CFG_TABLE, .offset = offsetof(struct icscf_config, thig),
+	  .sub = thig_fields, .help = "topology hiding toward untrusted networks (TS 23.228 4.14)" },
 	CFG_FIELD_END
 };

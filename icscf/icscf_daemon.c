@@ -123,6 +123,14 @@ int icscf_start(struct ims_daemon *d, void *cfgp)
 	rc = sipagent_create(n->root, &cfg->sip, icscf_on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;
+	rc = icscf_trust_build(n, cfg, &n->trust);
+	if (rc < 0) {
+		log_err("trust domain: %s", strerror(-rc));
+		return rc;
+	}
+	rc = icscf_thig_start(n);
+	if (rc < 0)
+		return rc;
 	apply_timeout(n);
 	rc = icscf_health_start(n);
 	if (rc < 0)
@@ -133,13 +141,15 @@ int icscf_start(struct ims_daemon *d, void *cfgp)
 }
 
 /* SIGHUP: take the new config (S-CSCF pool, tel numbers, domains, Cx
- * bounds). The SIP listener and the Diameter node keep their start-up
+ * bounds, trusted networks). THIG keeps its start-up key and setting, the
+ * SIP listener and the Diameter node keep their start-up
  * settings: changing those needs a restart. */
 int icscf_reload(struct ims_daemon *d, void *new_cfg)
 {
 	struct icscf *n = ims_daemon_context(d);
 	const struct icscf_config *cfg = new_cfg;
 	struct scscf_pool pool;
+	struct trust_table trust;
 	int rc;
 
 	if (!n)
@@ -151,6 +161,13 @@ int icscf_reload(struct ims_daemon *d, void *new_cfg)
 	icscf_health_cancel(&n->pool);
 	scscf_pool_free(&n->pool);
 	n->pool = pool;
+	/* The new table trusts the new pool; on failure the old one stays. */
+	if (icscf_trust_build(n, cfg, &trust) == 0) {
+		trust_free(&n->trust);
+		n->trust = trust;
+	} else {
+		log_err("trust domain not rebuilt: the previous one stays");
+	}
 	n->cfg = cfg;
 	apply_timeout(n);
 	log_notice("S-CSCF pool reloaded: %zu server(s)", n->pool.n);
@@ -180,6 +197,8 @@ void icscf_stop(struct ims_daemon *d)
 	if (n->dia_started)
 		dia_stop();
 	scscf_pool_free(&n->pool);
+	trust_free(&n->trust);
+	thig_destroy(n->thig);
 	free(n);
 	ims_daemon_set_context(d, NULL);
 }

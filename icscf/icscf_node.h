@@ -16,6 +16,8 @@
 #include "ims/sipproxy.h"
 #include "icscf.h"
 #include "scscf_pool.h"
+#include "thig.h"
+#include "trust.h"
 
 struct icscf_job;
 
@@ -28,7 +30,36 @@ struct icscf {
 	struct scscf_pool pool;
 	su_timer_t *probe_timer;
 	struct icscf_job *jobs;     /* doubly linked, see job_* below */
+	struct trust_table trust;   /* rebuilt on reload */
+	struct thig *thig;          /* NULL unless thig.enabled (set at start) */
 };
+
+/* How one forwarded request crosses the trust boundary (boundary.c). */
+struct icscf_edge {
+	bool src_untrusted;         /* it came from outside the trust domain */
+	bool hide;                  /* THIG: hide entries of responses going back */
+	bool restore;               /* THIG: we hid its entries, responses restore them */
+};
+
+/* Trust table of a config: its networks plus the S-CSCF pool (n->pool)
+ * and the home domains. */
+int icscf_trust_build(struct icscf *n, const struct icscf_config *cfg, struct trust_table *out);
+/* THIG key and state from n->cfg (after the SIP agent exists). */
+int icscf_thig_start(struct icscf *n);
+/* INVITE, SUBSCRIBE or REFER outside a dialog (RFC 3261 12.1). */
+bool icscf_dialog_creating(const sip_t *sip);
+/* A request copy entering: THIG Route token restored (-EBADMSG: refused,
+ * answer 403), trust headers stripped when e->src_untrusted, our
+ * Path/Record-Route added under THIG. */
+int icscf_edge_in(struct icscf *n, msg_t *req, struct icscf_edge *e);
+/* Once routing is done: when the next hop (top Route, else Request-URI)
+ * is outside the trust domain, strip and hide (THIG). */
+int icscf_edge_out(struct icscf *n, msg_t *req, struct icscf_edge *e);
+/* Each response relayed back for that request. */
+void icscf_edge_response(struct icscf *n, msg_t *resp, const struct icscf_edge *e);
+/* A response callback doing only icscf_edge_response (ctx = node), or
+ * NULL when nothing is to be done. */
+sipproxy_response_fn icscf_edge_relay_fn(const struct icscf_edge *e);
 
 /* A request in progress. kind-specific data lives in the owner's struct,
  * which embeds this first; cancel answers (status) and frees it. */

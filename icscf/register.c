@@ -40,6 +40,7 @@ struct reg_job {
 	uint32_t uat;
 	char tried[REG_TRIES_MAX][SCSCF_URI_MAX];
 	size_t n_tried;
+	struct icscf_edge edge;        /* trust boundary (boundary.c) */
 };
 
 static void reg_free(struct reg_job *r)
@@ -224,7 +225,7 @@ static enum sipproxy_verdict reg_on_response(void *ctx, struct sipproxy_tx *tx, 
 	int status = sip && sip->sip_status ? sip->sip_status->st_status : 503;
 	const char *last = r->tried[r->n_tried - 1];
 
-	(void)resp;
+	icscf_edge_response(n, resp, &r->edge);
 	if (status < 200)
 		return SIPPROXY_RELAY;
 	if (!failover_status(status) || r->uat == CX_UAT_DE_REGISTRATION ||
@@ -276,12 +277,18 @@ int icscf_register(struct icscf *n, nta_incoming_t *irq, const sip_t *sip)
 	if (!req)
 		return status;
 	rs = sip_object(req);
-	icscf_pop_own_routes(n, req, rs, NULL);
 	r = calloc(1, sizeof *r);
 	if (!r) {
 		msg_destroy(req);
 		return 500;
 	}
+	r->edge.src_untrusted = !trust_irq(&n->trust, irq);
+	if (icscf_edge_in(n, req, &r->edge) < 0) {
+		msg_destroy(req);
+		free(r);
+		return 403;
+	}
+	icscf_pop_own_routes(n, req, rs, NULL);
 	r->req = req;
 	r->irq = irq;
 	r->job.cancel = reg_cancel;

@@ -30,6 +30,7 @@ struct term_job {
 	char impu[SCSCF_URI_MAX];
 	char scscf[SCSCF_URI_MAX];
 	char method[32];
+	struct icscf_edge edge;        /* trust boundary (boundary.c) */
 };
 
 static void term_free(struct term_job *t)
@@ -110,7 +111,7 @@ static enum sipproxy_verdict term_on_response(void *ctx, struct sipproxy_tx *tx,
 	int status = sip && sip->sip_status ? sip->sip_status->st_status : 503;
 
 	(void)tx;
-	(void)resp;
+	icscf_edge_response(t->job.node, resp, &t->edge);
 	if (status < 200)
 		return SIPPROXY_RELAY;
 	/* Only transport failures say something about the S-CSCF's health. */
@@ -241,7 +242,19 @@ int icscf_terminating(struct icscf *n, nta_incoming_t *irq, const sip_t *sip)
 	t->irq = irq;
 	t->job.cancel = term_cancel;
 	snprintf(t->method, sizeof t->method, "%s", sip->sip_request->rq_method_name);
+	t->edge.src_untrusted = !trust_irq(&n->trust, irq);
+	if (icscf_edge_in(n, req, &t->edge) < 0) {
+		msg_destroy(req);
+		free(t);
+		return 403;
+	}
 	icscf_pop_own_routes(n, req, rs, &t->originating);
+	if (t->originating && t->edge.src_untrusted) {
+		/* Originating service is asked for by home nodes only (an AS
+		 * or P-CSCF, TS 24.229 5.3.2.1): not by another network. */
+		log_notice("%s: \"orig\" from outside the trust domain ignored", t->method);
+		t->originating = false;
+	}
 	if (translate_number(n, req, rs) < 0 || public_identity(rs->sip_request->rq_url, t) < 0) {
 		msg_destroy(req);
 		free(t);
