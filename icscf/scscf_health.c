@@ -60,11 +60,11 @@ static int probe_send(struct icscf *n, struct scscf_entry *e)
 		       SIPTAG_MAX_FORWARDS_STR("70"), SIPTAG_CONTENT_LENGTH_STR("0"),
 		       TAG_END()) < 0 || !sip->sip_request)
 		goto out;
-	e->probe = nta_outgoing_mcreate(nta, on_probe, (nta_outgoing_magic_t *)e,
-					URL_STRING_MAKE(e->next_hop), msg, TAG_END());
+	e->probe = sipagent_outgoing(n->sip, on_probe, (nta_outgoing_magic_t *)e, e->next_hop, msg,
+				     &rc);
 	if (e->probe)
-		msg = NULL; /* taken by nta (on failure it stays ours, as in sipproxy) */
-	rc = e->probe ? 0 : -EIO;
+		msg = NULL; /* taken by nta (on failure it stays ours) */
+	rc = e->probe ? 0 : rc;
 	if (rc < 0 && e->healthy) {
 		e->healthy = false;
 		log_warn("S-CSCF %s: cannot send OPTIONS: down", e->name);

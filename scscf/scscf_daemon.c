@@ -61,6 +61,7 @@ static int start_registrar(struct ims_daemon *d, struct scscf *n)
 		.root = ims_daemon_root(d),
 		.cx = n->cx,
 		.agent = sipagent_nta(n->sip),
+		.sip = n->sip,
 	};
 
 	if (rc->min_expires > rc->max_expires) {

@@ -37,6 +37,7 @@ struct registrar {
 	su_timer_t *timer;
 	struct dia_bridge *cx;
 	nta_agent_t *agent;      /* NULL: no reg event (SUBSCRIBE gets 501) */
+	struct sipagent *sip;    /* agent's owner, or NULL (tests) */
 	struct reg_store store;
 	struct reg_auth auth;
 	struct reg_events events;
@@ -47,6 +48,12 @@ struct registrar {
 	int64_t saved_at;        /* store clock of the last snapshot */
 	struct reg_sync *sync;   /* MariaDB write-back (reg_sync.c), or NULL */
 };
+
+/* A client transaction from the registrar (NOTIFY, third-party REGISTER):
+ * through sipagent_outgoing (host names resolved safely) when the agent
+ * has an owner, else straight to nta. NULL on failure, msg still ours. */
+nta_outgoing_t *reg_outgoing(struct registrar *r, nta_response_f *cb,
+			     nta_outgoing_magic_t *magic, const char *next_hop, msg_t *msg);
 
 enum reg_op_kind { REG_OP_MAR, REG_OP_SAR };
 

@@ -246,8 +246,7 @@ int reg_notify_send(struct registrar *r, struct reg_sub *s, const struct reg_ev_
 		goto out;
 	memcpy(t->call_id, s->call_id, idlen + 1);
 	t->r = r;
-	t->orq = nta_outgoing_mcreate(r->agent, on_notify_answer, (nta_outgoing_magic_t *)t,
-				      URL_STRING_MAKE(s->next_hop), msg, TAG_END());
+	t->orq = reg_outgoing(r, on_notify_answer, (nta_outgoing_magic_t *)t, s->next_hop, msg);
 	if (!t->orq) {
 		rc = -EIO;
 		goto out;

@@ -317,8 +317,7 @@ static int send_one(struct registrar *r, const struct third_ctx *c, const struct
 	msg = build_register(r, c, as);
 	t->timer = su_timer_create(su_root_task(r->root), (su_duration_t)r->cfg->third_party_timeout);
 	if (msg && t->timer)
-		t->orq = nta_outgoing_mcreate(r->agent, on_third_answer, (nta_outgoing_magic_t *)t,
-					      NULL, msg, TAG_END());
+		t->orq = reg_outgoing(r, on_third_answer, (nta_outgoing_magic_t *)t, NULL, msg);
 	if (!t->orq || su_timer_set(t->timer, on_third_timeout, (su_timer_arg_t *)t) < 0) {
 		if (msg && !t->orq)
 			msg_destroy(msg);

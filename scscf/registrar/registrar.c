@@ -179,6 +179,7 @@ int registrar_create(const struct registrar_params *p, struct registrar **out)
 	strcat(r->contact, p->hostport);
 	strcat(r->contact, ">");
 	r->agent = p->agent;
+	r->sip = p->sip;
 	r->hss.realm = r->hss_realm;
 	r->hss.host = r->hss_host;
 	r->policy.realm = r->realm;
@@ -261,4 +262,15 @@ int registrar_on_subscribe(struct registrar *r, nta_incoming_t *irq, const sip_t
 	if (!r->agent)
 		return 501;
 	return reg_event_on_subscribe(r, irq, sip);
+}
+
+nta_outgoing_t *reg_outgoing(struct registrar *r, nta_response_f *cb,
+			     nta_outgoing_magic_t *magic, const char *next_hop, msg_t *msg)
+{
+	int err;
+
+	if (r->sip)
+		return sipagent_outgoing(r->sip, cb, magic, next_hop, msg, &err);
+	return nta_outgoing_mcreate(r->agent, cb, magic,
+				    next_hop ? URL_STRING_MAKE(next_hop) : NULL, msg, TAG_END());
 }

@@ -24,6 +24,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "ims/diameter.h"
+#include "ims/sipagent.h"
 
 #include "scscf.h"
 
@@ -41,6 +42,7 @@ struct registrar_params {
 	su_root_t *root;
 	struct dia_bridge *cx;
 	nta_agent_t *agent;       /* sends reg-event NOTIFYs; NULL: SUBSCRIBE gets 501 */
+	struct sipagent *sip;     /* agent's owner (name resolution), or NULL */
 };
 
 int registrar_create(const struct registrar_params *p, struct registrar **out);
