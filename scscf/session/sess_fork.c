@@ -343,6 +343,7 @@ static int on_branch_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 static int branch_start(struct sess_fork *f, struct fork_branch *b)
 {
 	msg_t *req = msg_copy(f->req);
+	int rc = 0;
 
 	b->started = true;
 	if (!req || sess_set_request_uri(req, b->uri) < 0 ||
@@ -356,8 +357,8 @@ static int branch_start(struct sess_fork *f, struct fork_branch *b)
 	b->deadline = b->t_start + f->s->cfg->branch_timeout;
 	log_info("fork served=%s class %u -> contact %s%s%s", f->served, b->cls, b->uri,
 		 b->path ? " via " : "", b->path ? b->path : "");
-	b->orq = nta_outgoing_mcreate(sipagent_nta(f->s->sip), on_branch_response,
-				      (nta_outgoing_magic_t *)b, NULL, req, TAG_END());
+	b->orq = sipagent_outgoing(f->s->sip, on_branch_response, (nta_outgoing_magic_t *)b, NULL,
+				   req, &rc);
 	if (!b->orq) {
 		msg_destroy(req);
 		b->timed_out = true; /* unreachable, like a transport error */
