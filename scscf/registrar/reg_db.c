@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,6 +45,7 @@ struct reg_db {
 	MYSQL *conn;
 	MYSQL_STMT *st[ST_N];
 	bool down;                   /* outage logged */
+	char error[256];             /* the last database error */
 };
 
 static MYSQL *db_connect(const struct scscf_db_config *c)
@@ -180,8 +182,10 @@ static int write_batch(struct reg_db *db, const struct reg_row *rows, size_t n, 
 	size_t i;
 	int rc;
 
-	if ((rc = writer_connect(db)) < 0)
+	if ((rc = writer_connect(db)) < 0) {
+		snprintf(db->error, sizeof db->error, "cannot connect");
 		return rc;
+	}
 	if (mysql_autocommit(db->conn, 0)) {
 		rc = -EIO;
 		goto out;
@@ -197,7 +201,7 @@ static int write_batch(struct reg_db *db, const struct reg_row *rows, size_t n, 
 		rc = -EIO;
 out:
 	if (rc < 0) {
-		log_debug("registrar db: batch failed: %s", mysql_error(db->conn));
+		snprintf(db->error, sizeof db->error, "%s", mysql_error(db->conn));
 		mysql_rollback(db->conn);
 		writer_disconnect(db); /* a fresh connection next time */
 	}
@@ -246,8 +250,8 @@ static void *writer_main(void *arg)
 			continue;
 		}
 		if (!db->down)
-			log_err("registrar db: cannot write (%zu change(s) held, coalescing; retry "
-				"every %d ms)", n, DB_RETRY_MS);
+			log_err("registrar db: cannot write: %s (%zu change(s) held, coalescing; "
+				"retry every %d ms)", db->error, n, DB_RETRY_MS);
 		db->down = true;
 		if (!db->abandon) {
 			struct timespec t;

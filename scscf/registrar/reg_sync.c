@@ -25,8 +25,10 @@
 
 /* Keys held between two batches; beyond, the next batch rewrites all. */
 #define SYNC_MAX_DIRTY (1u << 20)
-/* At stop: how long the last batch may take. */
-#define SYNC_STOP_WAIT_MS 3000
+/* At stop: how long the writer may take to be free for the last batch,
+ * then to write it (a database that is down costs at most these). */
+#define SYNC_STOP_WAIT_MS 2000
+#define SYNC_CLOSE_WAIT_MS 1000
 
 struct reg_sync {
 	struct reg_db *db;
@@ -215,7 +217,7 @@ void reg_sync_stop(struct registrar *r)
 			break;
 		usleep(10 * 1000);
 	}
-	reg_db_close(s->db, SYNC_STOP_WAIT_MS);
+	reg_db_close(s->db, SYNC_CLOSE_WAIT_MS);
 	r->store.touch = NULL;
 	r->events.touch = NULL;
 	reg_dirty_free(&s->dirty);
