@@ -89,7 +89,8 @@ struct reg_op *reg_op_new(struct registrar *r, enum reg_op_kind kind, nta_incomi
 int reg_hss_serve(struct registrar *r);
 
 /* reg_hss.c: network-initiated de-registration of rec (TS 24.229
- * 5.4.1.5) without an SAR: NOTIFY its subscribers (gone_event), remove,
+ * 5.4.1.5) without an SAR: third-party REGISTER Expires: 0 to the ASs
+ * (reg_third_deregister), NOTIFY its subscribers (gone_event), remove,
  * persist. rec is freed. */
 void reg_deregister_set(struct registrar *r, struct reg_record *rec, const char *gone_event);
 
