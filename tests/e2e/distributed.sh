@@ -12,6 +12,8 @@
 #   the S-CSCF serving alice is killed (SIGKILL): e2e5, e2e6 and alice
 #   again still register, at the other one (I-CSCF failover), so both
 #   S-CSCFs have served registrations; an unprovisioned user is refused;
+#   tshark on the bridge over the whole run: no malformed SIP or Diameter
+#   packet, every Cx request answered;
 #   `down` removes the processes, namespaces, veths and bridge.
 # Needs root and `ip netns` (skipped, 77, otherwise).
 #   distributed.sh BUILD_DIR SOURCE_DIR
@@ -46,6 +48,14 @@ db() { # SQL: as the host (10.77.0.1) sees the database
 	mariadb --no-defaults -h10.77.0.2 -P"$IMS_DB_PORT" -uims_hss -pims_hss ims_hss -N -e "$1"
 }
 at() { db "SELECT scscf_name FROM impu WHERE identity = 'sip:$1@open-ims.test' AND reg_state = 1"; }
+
+# tshark on the bridge for the rest of the run (every hop between two
+# namespaces crosses it; started after `up`, which creates the bridge).
+pcap=$E2E_WORK/run.pcap
+wire=0
+E2E_CAPTURE_IF=ims-br0 e2e_capture_start "$pcap" \
+	'port 3868 or port 3869 or port 3870 or port 4060 or port 5060 or port 6060 or portrange 15060-15069' &&
+	wire=1
 
 e2e_check "alice registers via $pcscf" "$reg" --pcscf "$pcscf" --port 15060 alice
 export IMS_DB_HOST=10.77.0.2 IMS_DB_USER=ims_hss IMS_DB_PASSWORD=ims_hss IMS_DB_NAME=ims_hss
@@ -128,6 +138,13 @@ else
 	e2e_ok "an unprovisioned user is refused"
 fi
 "$ims" status
+
+if [ "$wire" = 1 ]; then
+	e2e_capture_stop
+	e2e_wire_clean "$pcap"
+	n=$(e2e_count "$pcap" 'diameter.cmd.code == 304 && diameter.flags.request == 0 && diameter.Result-Code == 2001')
+	e2e_check "wire: the RTR crossed the bridge and was answered 2001 ($n)" test "${n/error/0}" -ge 1
+fi
 
 e2e_check "deploy/ims down" quiet "$ims" down
 e2e_check "no process runs with our state directory" no_process_with "$IMS_STATE_DIR"

@@ -149,7 +149,7 @@ E2E_TSHARK_PID=
 e2e_capture_start() {
 	local pcap=$1 filter=$2
 	command -v tshark >/dev/null || { e2e_log "tshark not installed: wire checks skipped"; return 1; }
-	timeout 300 tshark -i lo -f "$filter" -w "$pcap" >/dev/null 2>"$pcap.err" &
+	timeout 300 tshark -i "${E2E_CAPTURE_IF:-lo}" -f "$filter" -w "$pcap" >/dev/null 2>"$pcap.err" &
 	E2E_TSHARK_PID=$!
 	E2E_PIDS+=("$E2E_TSHARK_PID")
 	for _ in $(seq 1 150); do
