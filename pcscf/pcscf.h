@@ -62,6 +62,8 @@ struct pcscf_config {
 	long long max_registrations;
 	long long max_pending_registers; /* REGISTERs at the core at once */
 	long long register_latency;      /* ms: above it (smoothed), shed new ones */
+	long long max_pending_requests;  /* UE initial requests at the core at once */
+	long long request_latency;       /* ms: above it (smoothed), shed a share of new ones */
 	bool reg_event;            /* subscribe to reg event (TS 24.229 5.2.3) */
 	struct pcscf_ratelimit_config rate_limit;
 	struct pcscf_tls_config tls;
@@ -83,6 +85,9 @@ struct pcscf {
 	 * in flight = forwarded, no final answer yet; latency = smoothed time
 	 * to a REGISTER's final answer. */
 	struct admit reg_admit;
+	/* The same for initial requests from UEs (INVITE, MESSAGE...,
+	 * originating.c): latency = time to their first answer. */
+	struct admit req_admit;
 	su_timer_t *sweep;
 };
 

@@ -64,6 +64,18 @@ const struct cfg_field pcscf_schema[] = {
 	  .help = "while REGISTERs take longer than this at the core (smoothed), new registrations "
 		  "are answered 503 with Retry-After (overload; keep below T1 so UEs do not "
 		  "retransmit)" },
+	{ .key = "max_pending_requests", .type = CFG_INT,
+	  .offset = offsetof(struct pcscf_config, max_pending_requests), .def = "2000",
+	  .min = 1, .max = 1000000,
+	  .help = "initial requests from UEs (INVITE, MESSAGE, SUBSCRIBE...) forwarded and not yet "
+		  "answered; beyond 3/4 of it new ones are answered 503 with Retry-After at the edge "
+		  "(overload); in-dialog requests never" },
+	{ .key = "request_latency", .type = CFG_DURATION,
+	  .offset = offsetof(struct pcscf_config, request_latency), .def = "300ms",
+	  .min = 10, .max = 32000,
+	  .help = "while the core takes longer than this to answer initial requests (first 1xx "
+		  "above 100 or final, smoothed), a growing share of new ones gets 503 with "
+		  "Retry-After (all at twice it)" },
 	{ .key = "reg_event", .type = CFG_BOOL, .offset = offsetof(struct pcscf_config, reg_event),
 	  .def = "false",
 	  .help = "after a registration, SUBSCRIBE to its reg event at the S-CSCF (TS 24.229 5.2.3); "

@@ -208,6 +208,10 @@ static void on_sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	if ((shed = admit_take_refused(&n->reg_admit)))
 		log_warn("overload: %llu REGISTER(s) refused with 503 in the last second, "
 			 "%zu at the core", (unsigned long long)shed, n->reg_admit.pending);
+	if ((shed = admit_take_refused(&n->req_admit)))
+		log_warn("overload: %llu initial request(s) from UEs refused with 503 in the last "
+			 "second, %zu at the core, latency %lld ms", (unsigned long long)shed,
+			 n->req_admit.pending, n->req_admit.latency);
 	if (n->rl && rl_refused(n->rl) != n->rl_reported) {
 		log_notice("rate limit: %llu request(s) refused in the last second, %llu in all "
 			   "(%zu sources tracked)",
@@ -249,6 +253,10 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 	 * register_latency with at least 8 in flight. */
 	admit_init(&n->reg_admit, (size_t)cfg->max_pending_registers, 75, cfg->register_latency, 0,
 		   8);
+	/* Initial requests from UEs (originating.c): the shed share ramps from
+	 * 0 at request_latency to all at twice it. */
+	admit_init(&n->req_admit, (size_t)cfg->max_pending_requests, 75, cfg->request_latency,
+		   cfg->request_latency, 8);
 	rc = reg_store_create((size_t)cfg->max_registrations, &n->regs);
 	if (rc == 0)
 		rc = key_store_create((size_t)cfg->max_registrations, KEY_TTL_S, &n->keys);

@@ -165,10 +165,11 @@ static const struct cfg_field session_schema[] = {
 		  "forwarded or forked and not yet answered; new ones beyond 3/4 of it get 503 with "
 		  "Retry-After, in-dialog requests never" },
 	{ .key = "overload_latency", .type = CFG_DURATION, .offset = SC(overload_latency),
-	  .def = "300ms", .min = 10, .max = 32000,
+	  .def = "600ms", .min = 10, .max = 32000,
 	  .help = "while the smoothed time to a first answer downstream (1xx above 100 or final) "
 		  "exceeds it, a growing share of new initial requests gets 503 (all at twice it); "
-		  "keep below T1 so that callers do not retransmit" },
+		  "above the P-CSCF's request_latency (300ms), so that the edge, where a refusal "
+		  "costs least, sheds first and the S-CSCF is the backstop" },
 	CFG_FIELD_END
 };
 

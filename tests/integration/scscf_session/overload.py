@@ -118,7 +118,11 @@ def main():
     for n in range(1, 9):
         sent[n] = time.time()
         ue.sendto(invite(n, ue_port), (HOST, SC_PORT))
-    got = finals(drain(ue, 0.3))
+    end = time.time() + 2.0
+    while time.time() < end and len(finals(UE_SEEN)) < 5:
+        drain(ue, 0.1)
+    drain(ue, 0.2)
+    got = finals(UE_SEEN)
     refused = {n: r for n, r in got.items() if r[0] == 503}
     if len(refused) != 5 or len(got) != 5:
         fail("burst of 8 with max_pending 4: want 5 x 503 at once, got %s"
@@ -126,7 +130,9 @@ def main():
     for n, (status, text, t) in refused.items():
         if not header(text, "Retry-After"):
             fail("503 to INVITE %d without Retry-After" % n)
-        if t - sent[n] > 0.3:
+        # At once: the alternative is the branch timeout or Timer B; a
+        # second leaves room for a loaded test machine.
+        if t - sent[n] > 1.0:
             fail("503 to INVITE %d after %.0f ms, not at once" % (n, (t - sent[n]) * 1000))
         ue.sendto(ack(text, n, ue_port), (HOST, SC_PORT))
     print("ok   - burst of 8 INVITEs, max_pending 4: 3 forked, 5 x 503 with Retry-After: %s"
