@@ -1,23 +1,24 @@
 # shellcheck shell=bash
-# deploy/lib/as.sh (sourced by deploy/ims): the application servers of the
-# standalone topology and their provisioning in the HSS.
+# deploy/lib/as.sh (sourced by deploy/ims): the application servers and
+# their provisioning in the HSS. They live at the address of the node "as":
+# 127.0.0.1 standalone, its own namespace (10.77.0.50) when distributed.
 #
-#   presence  Kamailio with deploy/as/presence.cfg on 127.0.0.1:$as_presence_port
+#   presence  Kamailio with deploy/as/presence.cfg on AS:$as_presence_port
 #             (IMS_PRESENCE_PORT, default 5065), state in db_text files under
 #             $state/as/presence (no database server); iFCs send PUBLISH and
 #             SUBSCRIBE with "Event: presence" addressed to alice or bob to it.
 #   psi       the Public Service Identity sip:vod@$realm (TS 23.228 4.3.5),
-#             hosted by the AS at $as_psi_server (IMS_PSI_AS, default
-#             sip:127.0.0.1:5066): a PSI in the HSS with a terminating-
-#             unregistered iFC to that AS. Nothing listens there unless you run
-#             an AS (the e2e test runs a SIPp one).
+#             hosted by the AS at IMS_PSI_AS (default sip:AS:5066): a PSI in
+#             the HSS with a terminating-unregistered iFC to that AS. Nothing
+#             listens there unless you run an AS (the e2e tests run a SIPp one,
+#             in the "as" namespace when distributed).
 #
 # Which ones run is recorded, one name a line, in $state/as/enabled until
 # `down`. Needs $state, $realm and hssctl / db_query from deploy/ims.
 
 as_presence_port=${IMS_PRESENCE_PORT:-5065}
-as_psi_server=${IMS_PSI_AS:-sip:127.0.0.1:5066}
 as_psi=sip:vod@$realm
+as_psi_server() { echo "${IMS_PSI_AS:-sip:$(node_addr as):5066}"; }
 # db_text tables the presence modules open (templates of the kamailio package).
 as_dbtext_tables="version presentity active_watchers watchers xcap pua"
 as_dbtext_src=/usr/share/kamailio/dbtext/kamailio
@@ -45,7 +46,8 @@ as_ifc() {
 # offline, with "unregistered services" (TS 29.228 6.1.4.1), so a SUBSCRIBE
 # to an offline user still reaches the presence server.
 as_presence_provision() {
-	local u as="sip:127.0.0.1:$as_presence_port"
+	local u as
+	as="sip:$(node_addr as):$as_presence_port"
 	for u in alice bob; do
 		as_ifc "presence-publish-$u" --impu "sip:$u@$realm" --priority 10 --as "$as" \
 			--ppi registered --method PUBLISH --header 'Event=presence' --session-case 1
@@ -73,12 +75,13 @@ as_psi_provision() {
 		hssctl impu add --impi "$impi" --impu "$as_psi" --type psi --no-register >/dev/null ||
 			die "cannot add the PSI $as_psi"
 	fi
-	as_ifc "psi-vod" --impu "$as_psi" --priority 1 --as "$as_psi_server" --ppi unregistered \
+	as_ifc "psi-vod" --impu "$as_psi" --priority 1 --as "$(as_psi_server)" --ppi unregistered \
 		--session-case 2
 }
 
 as_presence_start() {
-	local pidfile=$state/run/presence.pid dir=$state/as/presence t pid
+	local pidfile=$state/run/presence.pid dir=$state/as/presence t pid addr
+	addr=$(node_addr as)
 	if pid_alive "$pidfile" kamailio; then
 		return 0
 	fi
@@ -92,17 +95,17 @@ as_presence_start() {
 	# -DD: stay in the foreground (our PID is Kamailio's main process), -E: log
 	# to stderr, which goes to the log file. No sd_notify in Kamailio: ready
 	# once its UDP port is bound (bounded wait).
-	(cd "$dir" && exec kamailio -f "$top/deploy/as/presence.cfg" -DD -E -m 64 -M 8 \
-		-A "AS_LISTEN=udp:127.0.0.1:$as_presence_port" \
-		-A "AS_LISTEN_TCP=tcp:127.0.0.1:$as_presence_port" \
-		-A "AS_CONTACT=\"sip:127.0.0.1:$as_presence_port\"" \
+	(cd "$dir" && exec_in as kamailio -f "$top/deploy/as/presence.cfg" -DD -E -m 64 -M 8 \
+		-A "AS_LISTEN=udp:$addr:$as_presence_port" \
+		-A "AS_LISTEN_TCP=tcp:$addr:$as_presence_port" \
+		-A "AS_CONTACT=\"sip:$addr:$as_presence_port\"" \
 		-A "AS_DB=\"text://$dir/db\"" \
 		</dev/null >>"$state/log/presence.log" 2>&1) &
 	pid=$!
 	echo "$pid" >"$pidfile"
 	for _ in $(seq 1 100); do
 		kill -0 "$pid" 2>/dev/null || break
-		if ss -Hlun "sport = :$as_presence_port" 2>/dev/null | grep -q .; then
+		if run_in as ss -Hlun "sport = :$as_presence_port" 2>/dev/null | grep -q .; then
 			return 0
 		fi
 		sleep 0.1
@@ -120,10 +123,10 @@ as_status() {
 	local pidfile=$state/run/presence.pid
 	as_enabled presence || return 0
 	if pid_alive "$pidfile" kamailio; then
-		printf '  %-7s %-15s running (pid %s, port %s)\n' presence 127.0.0.1 \
+		printf '  %-7s %-15s running (pid %s, port %s)\n' presence "$(node_addr as)" \
 			"$(cat "$pidfile")" "$as_presence_port"
 	else
-		printf '  %-7s %-15s stopped\n' presence 127.0.0.1
+		printf '  %-7s %-15s stopped\n' presence "$(node_addr as)"
 	fi
 }
 
@@ -140,10 +143,10 @@ as_down() {
 
 as_summary() {
 	if as_enabled presence; then
-		say "  Presence AS (Kamailio) SIP 127.0.0.1:$as_presence_port  log $state/log/presence.log"
+		say "  Presence AS (Kamailio) SIP $(node_addr as):$as_presence_port  log $state/log/presence.log"
 	fi
 	if as_enabled psi; then
-		say "  PSI $as_psi -> AS $as_psi_server (HSS iFC; run an AS there)"
+		say "  PSI $as_psi -> AS $(as_psi_server) (HSS iFC; run an AS there)"
 	fi
 	return 0
 }

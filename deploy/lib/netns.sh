@@ -13,7 +13,7 @@ net_bridge=${IMS_BRIDGE:-ims-br0}
 net_record() { echo "$state/net/created"; }
 
 # Address of a node: db .2, hss .10, icscf .20, pcscf .30, scscfN .40+N,
-# host (bridge) .1.
+# as (application servers) .50, host (bridge) .1.
 net_addr() { # NODE
 	case "$1" in
 	host) echo "$net_prefix.1" ;;
@@ -22,6 +22,7 @@ net_addr() { # NODE
 	icscf) echo "$net_prefix.20" ;;
 	pcscf) echo "$net_prefix.30" ;;
 	scscf[0-9]*) echo "$net_prefix.$((40 + ${1#scscf}))" ;;
+	as) echo "$net_prefix.50" ;;
 	*) return 1 ;;
 	esac
 }

@@ -6,6 +6,9 @@
 #   bob's MESSAGE reaches alice; alice de-registers (Expires: 0) and bob's
 #   MESSAGE ends in 480; she registers again; ims-hssctl subscriber
 #   deregister (HSS RTR to her S-CSCF) and bob's MESSAGE ends in 480 again;
+#   presence PUBLISH/SUBSCRIBE/NOTIFY through the Kamailio presence AS and a
+#   MESSAGE to the PSI sip:vod@open-ims.test, both ASs in the namespace
+#   ims-as (10.77.0.50);
 #   a MESSAGE to a domain no nameserver can resolve gets a final answer and
 #   the nodes keep serving;
 #   e2e users e2e1..e2e4 register: the I-CSCF picks the S-CSCF (weights);
@@ -24,7 +27,7 @@ SRC=$2
 . "$SRC/tests/e2e/lib.sh"
 [ "$(id -u)" -eq 0 ] || e2e_skip "needs root (network namespaces)"
 command -v ip >/dev/null && ip netns list >/dev/null 2>&1 || e2e_skip "ip netns does not work here"
-for ns in ims-db ims-hss ims-scscf1 ims-scscf2 ims-icscf ims-pcscf; do
+for ns in ims-db ims-hss ims-scscf1 ims-scscf2 ims-icscf ims-pcscf ims-as; do
 	[ -e "/run/netns/$ns" ] && e2e_skip "namespace $ns exists already (another deploy/ims --distributed?)"
 done
 ip link show ims-br0 >/dev/null 2>&1 && e2e_skip "bridge ims-br0 exists already"
@@ -34,9 +37,11 @@ reg=$SRC/deploy/sipp/register
 pcscf=10.77.0.30
 
 t=$(date +%s)
-"$ims" up --distributed --scscf 2 >"$E2E_WORK/up.log" 2>&1 ||
-	{ cat "$E2E_WORK/up.log"; e2e_fail "deploy/ims up --distributed --scscf 2"; exit 1; }
-e2e_ok "deploy/ims up --distributed --scscf 2 ($(($(date +%s) - t)) s)"
+"$ims" up --distributed --scscf 2 --with-presence --with-psi >"$E2E_WORK/up.log" 2>&1 ||
+	{ cat "$E2E_WORK/up.log"; e2e_fail "deploy/ims up --distributed --scscf 2 --with-presence --with-psi"; exit 1; }
+e2e_ok "deploy/ims up --distributed --scscf 2 --with-presence --with-psi ($(($(date +%s) - t)) s)"
+e2e_check "status shows the presence AS running at 10.77.0.50" \
+	grep -q '^  presence  *10.77.0.50 .*running' <("$ims" status)
 e2e_check "status: 5 daemons running" [ "$(e2e_running)" = 5 ]
 for f in hss scscf1 scscf2 icscf pcscf; do
 	e2e_check "config $f.yaml written and printed" grep -q "$IMS_STATE_DIR/etc/$f.yaml" "$E2E_WORK/up.log"
@@ -54,7 +59,7 @@ at() { db "SELECT scscf_name FROM impu WHERE identity = 'sip:$1@open-ims.test' A
 pcap=$E2E_WORK/run.pcap
 wire=0
 E2E_CAPTURE_IF=ims-br0 e2e_capture_start "$pcap" \
-	'port 3868 or port 3869 or port 3870 or port 4060 or port 5060 or port 6060 or portrange 15060-15069' &&
+	'port 3868 or port 3869 or port 3870 or port 4060 or port 5060 or port 5065 or port 5066 or port 6060 or portrange 15060-15069' &&
 	wire=1
 
 e2e_check "alice registers via $pcscf" "$reg" --pcscf "$pcscf" --port 15060 alice
@@ -97,6 +102,26 @@ e2e_check "ims-hssctl subscriber deregister alice (RTR across namespaces, answer
 e2e_check "alice is no longer registered after the RTR" [ -z "$(at alice)" ]
 e2e_check "bob's MESSAGE to alice after the RTR ends in 480" e2e_message_refused to-alice-rtr 480
 e2e_check "alice registers again after the RTR" "$reg" --pcscf "$pcscf" --port 15060 alice
+
+# Presence through the AS in its own namespace (10.77.0.50), over ISC from
+# whichever S-CSCF serves the user.
+e2e_check "presence: alice's PUBLISH is answered 200 by the presence AS" \
+	e2e_sipp alice-publish "$pcscf:4060" -sf "$SRC/deploy/sipp/alice-publish.xml" -p 15060
+e2e_check "presence: bob's SUBSCRIBE to alice, NOTIFY with her note, unsubscribe" \
+	e2e_sipp bob-subscribe "$pcscf:4060" -sf "$SRC/deploy/sipp/bob-subscribe.xml" -p 15061
+# The PSI sip:vod@open-ims.test: a SIPp AS in the AS namespace on 5066.
+(cd "$E2E_WORK" && exec ip netns exec ims-as timeout 30 sipp -sf "$SRC/tests/e2e/message-uas.xml" \
+	-p 5066 -i 10.77.0.50 -m 1 -nostdin -timeout 15 -timeout_error -trace_msg \
+	-message_file "$E2E_WORK/vod-as.msg" </dev/null >"$E2E_WORK/vod-as.out" 2>&1) &
+as_pid=$!
+E2E_PIDS+=("$as_pid")
+for _ in $(seq 1 50); do
+	ip netns exec ims-as ss -Hlun 'sport = :5066' 2>/dev/null | grep -q . && break
+	sleep 0.1
+done
+e2e_check "PSI: alice's MESSAGE to sip:vod@open-ims.test is answered 200" e2e_sipp alice-vod \
+	"$pcscf:4060" -sf "$SRC/tests/e2e/message.xml" -p 15060 -key user alice -s vod
+e2e_check "PSI: the AS at 10.77.0.50:5066 received it" e2e_wait_pid "$as_pid"
 
 # A name nobody can resolve from the namespaces (no route to the host's
 # nameserver there): a quick final answer, and every node keeps serving
@@ -144,11 +169,15 @@ if [ "$wire" = 1 ]; then
 	e2e_wire_clean "$pcap"
 	n=$(e2e_count "$pcap" 'diameter.cmd.code == 304 && diameter.flags.request == 0 && diameter.Result-Code == 2001')
 	e2e_check "wire: the RTR crossed the bridge and was answered 2001 ($n)" test "${n/error/0}" -ge 1
+	n=$(e2e_count "$pcap" 'sip.Method == "PUBLISH" && ip.dst == 10.77.0.50')
+	e2e_check "wire: PUBLISH reached the presence AS over ISC ($n)" test "${n/error/0}" -ge 1
+	n=$(e2e_count "$pcap" 'sip.Method == "NOTIFY" && ip.src == 10.77.0.50')
+	e2e_check "wire: the presence AS sent NOTIFYs ($n)" test "${n/error/0}" -ge 2
 fi
 
 e2e_check "deploy/ims down" quiet "$ims" down
 e2e_check "no process runs with our state directory" no_process_with "$IMS_STATE_DIR"
-for ns in ims-db ims-hss ims-scscf1 ims-scscf2 ims-icscf ims-pcscf; do
+for ns in ims-db ims-hss ims-scscf1 ims-scscf2 ims-icscf ims-pcscf ims-as; do
 	e2e_check "namespace $ns removed" [ ! -e "/run/netns/$ns" ]
 done
 e2e_check "bridge ims-br0 removed" sh -c '! ip link show ims-br0 >/dev/null 2>&1'
