@@ -22,7 +22,8 @@
 #   both answer 430 -> 480 (430 never goes upstream);
 #   Request-Disposition (RFC 3841 9): max no-fork -> one branch only;
 #   ned sequential -> equal-q contacts one after the other; ned redirect ->
-#   302 with both contacts, nothing forked;
+#   302 with both contacts, nothing forked; oli recurse -> the Contact of
+#   a contact's 302 is tried and answers 200; without it the 302 goes up;
 #   restarted with max_pending 4 (overload.py): a burst of INVITEs to a
 #   silent contact -> 3 forked, the rest fast 503 + Retry-After, an
 #   in-dialog BYE still passes, one summary line, no crash.
@@ -100,7 +101,7 @@ ms_now() { date +%s%3N; }
 
 "$SRC/tests/lib/mariadb.sh" start "$WORK/db" "$DBPORT" || die "private MariaDB did not start"
 hssctl db migrate --migrations "$SRC/deploy/db/migrations" >/dev/null || die "db migrate failed"
-for u in alice fox gus hal ida jon lea kim max ned pam; do
+for u in alice fox gus hal ida jon lea kim max ned oli pam; do
 	hssctl subscriber add --impi $u@open-ims.test --impu sip:$u@open-ims.test \
 		--password $u >/dev/null || die "provisioning $u failed"
 done
@@ -456,6 +457,34 @@ echo "$contacts" | grep -q "sip:ned@127.0.0.1:$P1" && echo "$contacts" | grep -q
 	ok "ned: the 302 lists both contacts" || bad "ned: 302 Contacts: $contacts"
 [ "$(grep -c "fork served=sip:ned@open-ims.test class" "$WORK/scscf.log")" -eq "$n_forks" ] &&
 	ok "ned: redirect forked nothing" || bad "ned: redirect forked"
+
+# ---- oli: Request-Disposition recurse (RFC 3841 9.1, RFC 3261 16.5): P1
+# answers 302 pointing at P2 -> P2 is tried and answers; without the
+# directive the 302 goes upstream (no recursion by default) ----
+reg oli "$P1" && ok "oli registered one contact" || bad "oli registration"
+sed 's/486 Busy Here/302 Moved Temporarily/; s/contact busy/contact redirects/' \
+	"$DIR/fork_uas_busy.xml" | sed "/\[last_CSeq:\]/a\\      Contact: <sip:oli@127.0.0.1:$P2>" \
+	>"$WORK/fork_uas_302.xml"
+uac_disposition recurse "recurse" "$DIR/fork_uac_answer.xml"
+if sipp_uas oli_p1 "$P1" "$WORK/fork_uas_302.xml" && sipp_uas oli_p2 "$P2" "$DIR/fork_uas_answer.xml"; then
+	sipp_uac oli_call "$ALICE" "$WORK/recurse.xml" -key callee oli &&
+		ok "oli: recurse, 302 from the contact, its Contact answers -> 200" ||
+		{ bad "oli recurse call"; show_failure oli_call; }
+	sipp_wait oli_p1 && ok "oli: the contact said 302 and got its ACK" || { bad "oli P1"; show_failure oli_p1; }
+	sipp_wait oli_p2 && ok "oli: the redirect target answered" || { bad "oli P2"; show_failure oli_p2; }
+	grep -q "fork served=sip:oli@open-ims.test class 1 -> contact sip:oli@127.0.0.1:$P2" "$WORK/scscf.log" &&
+		ok "oli: the 302's Contact became a target of the next class" || bad "oli: no recursion"
+else
+	bad "oli's SIPp did not start"
+fi
+if sipp_uas oli_n1 "$P1" "$WORK/fork_uas_302.xml"; then
+	sipp_uac oli_norec "$ALICE" "$WORK/fork_uac_302.xml" -key callee oli &&
+		ok "oli: no recurse directive -> the 302 goes upstream" ||
+		{ bad "oli 302 upstream"; show_failure oli_norec; }
+	sipp_wait oli_n1 || { bad "oli P1 (302 upstream)"; show_failure oli_n1; }
+else
+	bad "oli's SIPp (302) did not start"
+fi
 
 # ---- tel URI not in the number table -> breakout ----
 if sipp_uas bgcf "$BGCF" "$WORK/bgcf.xml"; then
