@@ -11,6 +11,7 @@ static const struct ims_daemon_spec scscf_spec = {
 	.config_size = sizeof(struct scscf_config),
 	.log_offset = offsetof(struct scscf_config, log),
 	.start = scscf_start,
+	.reload = scscf_reload,
 	.stop = scscf_stop,
 };
 

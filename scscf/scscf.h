@@ -58,6 +58,7 @@ struct scscf_registrar_config {
 	long long subscribe_max_expires; /* s, reg-event subscription lifetime cap */
 	long long third_party_max;  /* third-party REGISTERs in flight (TS 24.229 5.4.1.7) */
 	long long third_party_timeout; /* ms an AS has to answer one */
+	char *shared_ifc_sets;      /* shared iFC set file (ifc/ifc_shared.h), or NULL */
 };
 
 /* One entry of the session number table: an E.164 number (visual
@@ -105,5 +106,8 @@ extern const struct cfg_field scscf_schema[];
 
 int scscf_start(struct ims_daemon *d, void *cfg);
 void scscf_stop(struct ims_daemon *d);
+/* SIGHUP: re-read registrar.shared_ifc_sets only; returns 1 (the running
+ * config stays, see ims/daemon.h) or -errno. */
+int scscf_reload(struct ims_daemon *d, void *new_cfg);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ifc/ifc_shared.h"
 #include "scscf.h"
 
 #define RC(f) offsetof(struct scscf_registrar_config, f)
@@ -102,6 +103,12 @@ static const struct cfg_field registrar_schema[] = {
 	  .def = "5s", .min = 200, .max = 64000,
 	  .help = "an AS not answering a third-party REGISTER by then has failed (its iFC's "
 		  "DefaultHandling decides)" },
+	{ .key = "shared_ifc_sets", .type = CFG_STR, .offset = RC(shared_ifc_sets),
+	  .check = ifc_shared_check_file,
+	  .help = "XML file of the shared iFC sets (TS 29.228 SharedIFCSetID) the HSS may name: "
+		  "<SharedIFCSets><SharedIFCSet><SharedIFCSetID>N</...><InitialFilterCriteria>..., "
+		  "as `ims-hssctl shared-ifc export` prints it; checked at load, re-read on SIGHUP; "
+		  "unset = none (every SharedIFCSetID is logged and skipped)" },
 	CFG_FIELD_END
 };
 

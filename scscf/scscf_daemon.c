@@ -12,6 +12,8 @@
 
 #include <sofia-sip/sip_status.h>
 
+#include "ifc/ifc_shared.h"
+#include "registrar/reg_profile.h"
 #include "registrar/registrar.h"
 #include "session/session.h"
 #include "scscf.h"
@@ -22,6 +24,7 @@ struct scscf {
 	struct dia_bridge *cx;
 	struct registrar *reg;
 	struct session *sess;
+	struct ifc_shared_table *shared;  /* registrar.shared_ifc_sets, or NULL */
 	bool dia_started;
 };
 
@@ -45,6 +48,30 @@ static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 			return 503;
 		return session_on_request(n->sess, irq, sip);
 	}
+}
+
+/* The shared iFC sets of registrar.shared_ifc_sets (TS 29.228 B.2.1),
+ * which every profile compiled from now on merges in. On error the
+ * current table stays. */
+static int load_shared_sets(struct scscf *n, const char *path)
+{
+	struct ifc_shared_table *t = NULL;
+	char err[512];
+	int rc;
+
+	if (path) {
+		rc = ifc_shared_table_load(path, &t, err, sizeof err);
+		if (rc < 0) {
+			log_err("registrar.shared_ifc_sets: %s", err);
+			return rc;
+		}
+		log_notice("registrar: %zu shared iFC set(s) loaded from %s",
+			   ifc_shared_table_count(t), path);
+	}
+	reg_profile_use_shared_sets(t);
+	ifc_shared_table_free(n->shared);
+	n->shared = t;
+	return 0;
 }
 
 static int start_registrar(struct ims_daemon *d, struct scscf *n)
@@ -129,6 +156,9 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;
+	rc = load_shared_sets(n, cfg->registrar.shared_ifc_sets);
+	if (rc < 0)
+		return rc;
 	rc = start_registrar(d, n);
 	if (rc < 0)
 		return rc;
@@ -155,6 +185,25 @@ void scscf_stop(struct ims_daemon *d)
 	session_destroy(n->sess);
 	if (n->dia_started)
 		dia_stop();
+	reg_profile_use_shared_sets(NULL);
+	ifc_shared_table_free(n->shared);
 	free(n);
 	ims_daemon_set_context(d, NULL);
+}
+
+/* SIGHUP: only the shared iFC set file is re-read (the registrar and
+ * session keep pointers into the start-up config). Users get the new sets
+ * at their next SAR, PPR or re-registration. */
+int scscf_reload(struct ims_daemon *d, void *new_cfg)
+{
+	struct scscf *n = ims_daemon_context(d);
+	const struct scscf_config *cfg = new_cfg;
+	int rc;
+
+	if (!n)
+		return -EINVAL;
+	rc = load_shared_sets(n, cfg->registrar.shared_ifc_sets);
+	if (rc < 0)
+		log_err("SIGHUP: shared iFC sets not reloaded: the previous ones stay");
+	return 1;
 }

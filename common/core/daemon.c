@@ -101,6 +101,10 @@ static void reload(struct ims_daemon *d)
 		} else if ((rc = d->spec->reload(d, fresh)) < 0) {
 			log_err("SIGHUP: reload refused: %s", strerror(-rc));
 			config_free(d->spec, fresh);
+		} else if (rc > 0) {
+			config_free(d->spec, fresh);
+			log_notice("SIGHUP: reloadable settings applied from %s (others need a"
+				   " restart)", d->config_path);
 		} else {
 			ims_log_set_level(log_section(d->spec, fresh)->level);
 			config_free(d->spec, d->cfg);

@@ -93,5 +93,11 @@ int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
 int cx_user_data_write(const char *impi, const struct store_impu *set, size_t n,
 		       struct store_service_profile *const *profiles, size_t n_profiles,
 		       char **xml, size_t *len);
+/* Shared iFC sets (store_shared_set_get: id = set id) as the S-CSCF's
+ * registrar.shared_ifc_sets file: <SharedIFCSets><SharedIFCSet>
+ * <SharedIFCSetID/><Name/><InitialFilterCriteria/>... (ims-hssctl
+ * shared-ifc show/export). *xml malloc'd. 0 or -errno. */
+int cx_shared_sets_write(struct store_service_profile *const *sets, size_t n,
+			 char **xml, size_t *len);
 
 #endif

@@ -208,6 +208,58 @@ out:
 	return ret;
 }
 
+/* <SharedIFCSets> as the S-CSCF reads it (scscf/ifc/ifc_shared.h). */
+static int write_sets(xmlTextWriterPtr w, struct store_service_profile *const *sets, size_t n)
+{
+	int ret;
+
+	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
+	W(xmlTextWriterSetIndent(w, 1));
+	W(xmlTextWriterStartElement(w, BAD_CAST "SharedIFCSets"));
+	for (size_t i = 0; i < n; i++) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "SharedIFCSet"));
+		W(elem_int(w, "SharedIFCSetID", (long long)sets[i]->id));
+		if (sets[i]->name)
+			W(elem_str(w, "Name", sets[i]->name));
+		for (size_t j = 0; j < sets[i]->n_ifcs; j++) {
+			if ((ret = write_ifc(w, &sets[i]->ifcs[j])) != 0)
+				return ret;
+		}
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterEndElement(w));
+	return xmlTextWriterEndDocument(w) < 0 ? -EIO : 0;
+}
+
+int cx_shared_sets_write(struct store_service_profile *const *sets, size_t n,
+			 char **xml, size_t *len)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	int ret = -ENOMEM;
+
+	*xml = NULL;
+	*len = 0;
+	if (!w)
+		goto out;
+	ret = write_sets(w, sets, n);
+	xmlFreeTextWriter(w);
+	if (ret != 0)
+		goto out;
+	*len = (size_t)xmlBufferLength(buf);
+	if (!(*xml = malloc(*len + 1))) {
+		ret = -ENOMEM;
+		*len = 0;
+		goto out;
+	}
+	memcpy(*xml, xmlBufferContent(buf), *len);
+	(*xml)[*len] = '\0';
+out:
+	if (buf)
+		xmlBufferFree(buf);
+	return ret;
+}
+
 int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
 			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out)
 {

@@ -210,6 +210,10 @@ struct store_service_profile {
 
 int store_service_profile_get(struct store *st, uint64_t id,
 			      struct store_service_profile **out);
+/* Shared iFC set id (TS 29.228 B.2.1 SharedIFCSetID) in the same form:
+ * id = the set id, name = its name, ifcs by priority, no shared sets.
+ * -ENOENT when there is no such set. */
+int store_shared_set_get(struct store *st, uint32_t id, struct store_service_profile **out);
 void store_service_profile_free(struct store_service_profile *sp);
 
 struct store_caps {   /* TS 29.228 6.3.4 Server-Capabilities */

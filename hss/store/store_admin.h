@@ -89,11 +89,36 @@ struct store_admin_ifc {
 };
 int store_admin_ifc_add(struct store *st, const struct store_admin_ifc *f);
 /* Replace every iFC of impu's service profile (created if it has none) by
- * ifcs[0..n) (their impu is not used), in one transaction: on error nothing
- * changed. Old iFCs used by no other profile or shared set are deleted.
- * 0, -ENOENT (no such IMPU), -EEXIST (an iFC name is taken), -errno. */
+ * ifcs[0..n) (their impu is not used) and its shared iFC set links
+ * (SharedIFCSetID) by shared[0..n_shared), in one transaction: on error
+ * nothing changed. Old iFCs used by no other profile or shared set are
+ * deleted. 0, -ENOENT (no such IMPU, or no such shared set: check with
+ * store_admin_shared_set_exists first to tell), -EEXIST (an iFC name is
+ * taken), -EINVAL (a set listed twice), -errno. */
 int store_admin_profile_ifcs_replace(struct store *st, const char *impu,
-				     const struct store_admin_ifc *ifcs, size_t n);
+				     const struct store_admin_ifc *ifcs, size_t n,
+				     const uint32_t *shared, size_t n_shared);
+
+/* Shared iFC sets (TS 29.228 B.2.1 SharedIFCSetID, store_admin_shared.c). */
+struct store_admin_shared_set {
+	uint32_t id;
+	char name[STORE_IDENTITY_MAX];
+	uint64_t n_ifcs;
+	uint64_t n_profiles;         /* service profiles linking it */
+};
+/* Create set id or replace its iFCs by ifcs[0..n) (their impu is not used;
+ * names must be unique), one transaction. name NULL: keep the current one
+ * ("set-<id>" for a new set). Old iFCs used nowhere else are deleted.
+ * 0, -EEXIST (another set has that name, or an iFC name is taken), -errno. */
+int store_admin_shared_set_replace(struct store *st, uint32_t id, const char *name,
+				   const struct store_admin_ifc *ifcs, size_t n);
+/* Delete set id with its iFCs. -ENOENT; -EBUSY when a profile links it
+ * and !force (with force the links go too). */
+int store_admin_shared_set_del(struct store *st, uint32_t id, bool force);
+/* Every set by id (free(*out)). */
+int store_admin_shared_set_list(struct store *st, struct store_admin_shared_set **out, size_t *n);
+/* 1 when set id exists, 0 when not, -errno. */
+int store_admin_shared_set_exists(struct store *st, uint32_t id);
 
 /* Replace the content of capability set set_name (created if missing;
  * "default" is the one used by subscriptions without their own). */

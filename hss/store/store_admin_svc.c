@@ -92,14 +92,12 @@ static int ifc_spt(struct store *st, uint64_t ifc_id, int pos, const struct stor
 	return sdb_run(st, sql, par, NULL, NULL);
 }
 
-int sadm_ifc_insert(struct store *st, uint64_t sp_id, const struct store_admin_ifc *f)
+int sadm_ifc_create(struct store *st, const struct store_admin_ifc *f, uint64_t *ifc_id)
 {
 	static const char sql_ifc[] =
 		"INSERT INTO ifc (name, priority, profile_part_indicator, condition_type_cnf,"
 		" application_server_id) VALUES (?, ?, IF(? < 0, NULL, ?), ?, ?)";
-	static const char sql_link[] =
-		"INSERT INTO service_profile_ifc (service_profile_id, ifc_id) VALUES (?, ?)";
-	uint64_t as_id = 0, ifc_id = 0;
+	uint64_t as_id = 0;
 	int prio = f->priority, ppi = f->profile_part_indicator, cnf = f->condition_type_cnf;
 	MYSQL_BIND par[6];
 	int rc;
@@ -112,11 +110,24 @@ int sadm_ifc_insert(struct store *st, uint64_t sp_id, const struct store_admin_i
 	sdb_in_int(&par[3], &ppi);
 	sdb_in_int(&par[4], &cnf);
 	sdb_in_u64(&par[5], &as_id);
-	if ((rc = run_id(st, sql_ifc, par, &ifc_id)))
+	if ((rc = run_id(st, sql_ifc, par, ifc_id)))
 		return rc;
 	for (size_t i = 0; i < f->n_spts; i++)
-		if ((rc = ifc_spt(st, ifc_id, (int)i, &f->spts[i])))
+		if ((rc = ifc_spt(st, *ifc_id, (int)i, &f->spts[i])))
 			return rc;
+	return 0;
+}
+
+int sadm_ifc_insert(struct store *st, uint64_t sp_id, const struct store_admin_ifc *f)
+{
+	static const char sql_link[] =
+		"INSERT INTO service_profile_ifc (service_profile_id, ifc_id) VALUES (?, ?)";
+	uint64_t ifc_id = 0;
+	MYSQL_BIND par[2];
+	int rc = sadm_ifc_create(st, f, &ifc_id);
+
+	if (rc)
+		return rc;
 	sdb_in_u64(&par[0], &sp_id);
 	sdb_in_u64(&par[1], &ifc_id);
 	return sdb_run(st, sql_link, par, NULL, NULL);

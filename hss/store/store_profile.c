@@ -13,9 +13,13 @@ static char *dup_or_null(const MYSQL_BIND *b, const char *s)
 	return sdb_is_null(b) ? NULL : strdup(s);
 }
 
-static int profile_name(struct store *st, uint64_t id, struct store_service_profile *sp)
+static const char sql_profile_name[] = "SELECT name FROM service_profile WHERE id = ?";
+static const char sql_set_name[] = "SELECT name FROM shared_ifc_set WHERE id = ?";
+
+/* sql: sql_profile_name or sql_set_name. */
+static int profile_name(struct store *st, uint64_t id, struct store_service_profile *sp,
+			const char *sql)
 {
-	static const char sql[] = "SELECT name FROM service_profile WHERE id = ?";
 	char name[STORE_IDENTITY_MAX];
 	MYSQL_BIND par[1], res[1];
 	MYSQL_STMT *s = NULL;
@@ -35,16 +39,25 @@ static int profile_name(struct store *st, uint64_t id, struct store_service_prof
 	return sp->name ? 0 : -ENOMEM;
 }
 
-/* The iFCs by priority; ids[] receives each one's database id. */
-static int profile_ifcs(struct store *st, struct store_service_profile *sp, uint64_t **ids)
+/* The iFCs of a service profile, or of a shared iFC set. */
+#define IFC_COLS \
+	"SELECT f.id, f.priority, f.profile_part_indicator, f.condition_type_cnf," \
+	" a.server_name, a.default_handling, a.service_info," \
+	" a.include_register_request, a.include_register_response"
+static const char sql_profile_ifcs[] = IFC_COLS
+	" FROM service_profile_ifc spi JOIN ifc f ON f.id = spi.ifc_id"
+	" JOIN application_server a ON a.id = f.application_server_id"
+	" WHERE spi.service_profile_id = ? ORDER BY f.priority, f.id";
+static const char sql_set_ifcs[] = IFC_COLS
+	" FROM shared_ifc_set_ifc si JOIN ifc f ON f.id = si.ifc_id"
+	" JOIN application_server a ON a.id = f.application_server_id"
+	" WHERE si.set_id = ? ORDER BY f.priority, f.id";
+
+/* The iFCs by priority (sql: sql_profile_ifcs or sql_set_ifcs); ids[]
+ * receives each one's database id. */
+static int profile_ifcs(struct store *st, struct store_service_profile *sp, uint64_t **ids,
+			const char *sql)
 {
-	static const char sql[] =
-		"SELECT f.id, f.priority, f.profile_part_indicator, f.condition_type_cnf,"
-		" a.server_name, a.default_handling, a.service_info,"
-		" a.include_register_request, a.include_register_response"
-		" FROM service_profile_ifc spi JOIN ifc f ON f.id = spi.ifc_id"
-		" JOIN application_server a ON a.id = f.application_server_id"
-		" WHERE spi.service_profile_id = ? ORDER BY f.priority, f.id";
 	char as[STORE_IDENTITY_MAX], info[TEXT_MAX];
 	int prio = 0, ppi = 0, cnf = 0, dh = 0, inc_req = 0, inc_resp = 0;
 	uint64_t id = 0;
@@ -127,14 +140,19 @@ static int spt_append(struct store_ifc *f, const struct spt_cols *c)
 	return 0;
 }
 
+#define SPT_COLS \
+	"SELECT s.ifc_id, s.group_id, s.condition_negated, s.type, s.value," \
+	" s.header, s.session_case, s.registration_type FROM spt s"
+static const char sql_profile_spts[] = SPT_COLS
+	" JOIN service_profile_ifc spi ON spi.ifc_id = s.ifc_id"
+	" WHERE spi.service_profile_id = ? ORDER BY s.ifc_id, s.position";
+static const char sql_set_spts[] = SPT_COLS
+	" JOIN shared_ifc_set_ifc si ON si.ifc_id = s.ifc_id"
+	" WHERE si.set_id = ? ORDER BY s.ifc_id, s.position";
+
 static int profile_spts(struct store *st, struct store_service_profile *sp,
-			const uint64_t *ids)
+			const uint64_t *ids, const char *sql)
 {
-	static const char sql[] =
-		"SELECT s.ifc_id, s.group_id, s.condition_negated, s.type, s.value,"
-		" s.header, s.session_case, s.registration_type FROM spt s"
-		" JOIN service_profile_ifc spi ON spi.ifc_id = s.ifc_id"
-		" WHERE spi.service_profile_id = ? ORDER BY s.ifc_id, s.position";
 	struct spt_cols *c = calloc(1, sizeof(*c));
 	MYSQL_BIND par[1];
 	MYSQL_STMT *s = NULL;
@@ -197,8 +215,9 @@ static int profile_shared_sets(struct store *st, struct store_service_profile *s
 	return rc < 0 ? rc : 0;
 }
 
-int store_service_profile_get(struct store *st, uint64_t id,
-			      struct store_service_profile **out)
+/* A service profile (set false) or a shared iFC set (set true). */
+static int profile_get(struct store *st, uint64_t id, bool set,
+		       struct store_service_profile **out)
 {
 	struct store_service_profile *sp = calloc(1, sizeof(*sp));
 	uint64_t *ids = NULL;
@@ -207,12 +226,12 @@ int store_service_profile_get(struct store *st, uint64_t id,
 	*out = NULL;
 	if (!sp)
 		return -ENOMEM;
-	rc = profile_name(st, id, sp);
+	rc = profile_name(st, id, sp, set ? sql_set_name : sql_profile_name);
 	if (!rc)
-		rc = profile_ifcs(st, sp, &ids);
+		rc = profile_ifcs(st, sp, &ids, set ? sql_set_ifcs : sql_profile_ifcs);
 	if (!rc)
-		rc = profile_spts(st, sp, ids);
-	if (!rc)
+		rc = profile_spts(st, sp, ids, set ? sql_set_spts : sql_profile_spts);
+	if (!rc && !set)
 		rc = profile_shared_sets(st, sp);
 	free(ids);
 	if (rc)
@@ -220,6 +239,17 @@ int store_service_profile_get(struct store *st, uint64_t id,
 	else
 		*out = sp;
 	return rc;
+}
+
+int store_service_profile_get(struct store *st, uint64_t id,
+			      struct store_service_profile **out)
+{
+	return profile_get(st, id, false, out);
+}
+
+int store_shared_set_get(struct store *st, uint32_t id, struct store_service_profile **out)
+{
+	return profile_get(st, id, true, out);
 }
 
 void store_service_profile_free(struct store_service_profile *sp)

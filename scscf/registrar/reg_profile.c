@@ -12,7 +12,16 @@
 #include <libxml/xmlsave.h>
 
 #include "ifc/ifc.h"
+#include "ifc/ifc_shared.h"
 #include "ims/log.h"
+
+/* The shared iFC sets profiles are compiled with (reg_profile_use_shared_sets). */
+static const struct ifc_shared_table *shared_table;
+
+void reg_profile_use_shared_sets(const struct ifc_shared_table *t)
+{
+	shared_table = t;
+}
 
 static void xml_silent(void *ctx, const char *msg, ...)
 {
@@ -170,10 +179,14 @@ static int read_subscription(struct reg_profile *p, xmlDoc *doc)
 }
 
 /* The iFCs of every ServiceProfile, compiled once per profile (TS 29.228
- * B.2.2). An iFC set that does not compile is logged and left out (the
- * user keeps the other profiles and registration), as before per request. */
-static int compile_ifcs(struct reg_profile *p)
+ * B.2.2) from the whole document, so that the profile's SharedIFCSetIDs
+ * (B.2.1 Extension) are merged in from the local table (ifc_shared.h). A
+ * profile without iFCs keeps NULL. An iFC set that does not compile is
+ * logged and left out (the user keeps the other profiles and
+ * registration), as before per request. */
+static int compile_ifcs(struct reg_profile *p, const char *xml, size_t len)
 {
+	struct ifc_shared_sets sets = ifc_shared_table_sets(shared_table);
 	size_t i;
 	int rc;
 
@@ -181,14 +194,16 @@ static int compile_ifcs(struct reg_profile *p)
 	if (!p->ifc)
 		return -ENOMEM;
 	for (i = 0; i < p->n_profiles; i++) {
-		if (!p->ifc_xml[i])
-			continue;
-		rc = ifc_profile_parse(p->ifc_xml[i], strlen(p->ifc_xml[i]), 0, &p->ifc[i]);
+		rc = ifc_profile_parse_shared(xml, len, (unsigned)i, &sets, &p->ifc[i]);
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc < 0)
 			log_warn("iFCs of ServiceProfile %zu of %s unusable: %s", i,
 				 p->private_id ? p->private_id : "-", strerror(-rc));
+		if (rc == 0 && ifc_profile_count(p->ifc[i]) == 0) {
+			ifc_profile_free(p->ifc[i]);
+			p->ifc[i] = NULL;
+		}
 	}
 	return 0;
 }
@@ -237,7 +252,7 @@ int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out)
 		if (ifc)
 			p->ifc_xml = ifc;
 	}
-	rc = compile_ifcs(p);
+	rc = compile_ifcs(p, xml, len);
 	if (rc < 0)
 		goto out;
 	p->xml = malloc(len + 1);

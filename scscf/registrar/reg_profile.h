@@ -52,4 +52,12 @@ void reg_profile_free(struct reg_profile *p);
 /* Index of uri among p->ids, or -1. */
 int reg_profile_find(const struct reg_profile *p, const char *uri);
 
+/* The local table of shared iFC sets (ifc/ifc_shared.h) that profiles
+ * parsed from now on merge in; NULL: none (every SharedIFCSetID is then
+ * logged as unknown and skipped). Borrowed: keep t alive until replaced.
+ * Profiles already compiled keep the sets they were compiled with until
+ * their next SAR/PPR/re-registration. Loop thread only. */
+struct ifc_shared_table;
+void reg_profile_use_shared_sets(const struct ifc_shared_table *t);
+
 #endif

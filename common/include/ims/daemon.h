@@ -40,7 +40,9 @@ struct ims_daemon_spec {
 	 * -errno (the daemon then exits 1 without READY). */
 	int (*start)(struct ims_daemon *d, void *cfg);
 	/* Optional: apply a new config on SIGHUP. Return 0 if taken (the
-	 * daemon then owns new_cfg and frees the old one), else -errno. */
+	 * daemon then owns new_cfg and frees the old one); 1 if only some
+	 * settings were applied from it (the daemon frees new_cfg and keeps
+	 * running on the old one); else -errno. */
 	int (*reload)(struct ims_daemon *d, void *new_cfg);
 	/* Release what start created; called once, on the loop thread, also
 	 * after a failed start (so it must cope with a half-built state). */

@@ -1,6 +1,6 @@
 /* ims-hssctl profile set|show: an IMPU's service profile as TS 29.228 XML —
- * its iFCs replaced from a file (ifc_xml.c), or the IMSSubscription
- * document the HSS sends in a SAA printed. */
+ * its iFCs and SharedIFCSetIDs replaced from a file (ifc_xml.c), or the
+ * IMSSubscription document the HSS sends in a SAA printed. */
 #include "hssctl.h"
 #include "ifc_xml.h"
 #include "cx/cx.h"
@@ -61,7 +61,25 @@ static int profile_set(struct hssctl *h, int argc, char **argv)
 		rc = HSSCTL_FAIL;
 		goto out;
 	}
-	rc = store_admin_profile_ifcs_replace(st, impu, x.ifcs, x.n);
+	/* Every SharedIFCSetID must name a provisioned set (shared-ifc set). */
+	rc = 0;
+	for (size_t i = 0; i < x.n_shared; i++) {
+		int e = store_admin_shared_set_exists(st, x.shared[i]);
+		if (e == 0)
+			fprintf(stderr, "%s:%ld: SharedIFCSetID %u: no such shared iFC set"
+				" (see ims-hssctl shared-ifc list)\n", file, x.shared_lines[i],
+				x.shared[i]);
+		if (e <= 0 && rc == 0)
+			rc = e ? e : -ENOENT;
+	}
+	if (rc) {
+		store_close(st);
+		if (rc == -ENOENT)
+			fprintf(stderr, "ims-hssctl: %s: nothing changed\n", file);
+		rc = rc == -ENOENT ? HSSCTL_FAIL : hssctl_fail(h, impu, rc);
+		goto out;
+	}
+	rc = store_admin_profile_ifcs_replace(st, impu, x.ifcs, x.n, x.shared, x.n_shared);
 	store_close(st);
 	if (rc) {
 		if (rc == -EEXIST)
@@ -70,8 +88,11 @@ static int profile_set(struct hssctl *h, int argc, char **argv)
 		rc = hssctl_fail(h, impu, rc);
 		goto out;
 	}
-	printf("service profile of %s: %zu iFC%s loaded from %s\n", impu, x.n,
+	printf("service profile of %s: %zu iFC%s loaded from %s", impu, x.n,
 	       x.n == 1 ? "" : "s", file);
+	for (size_t i = 0; i < x.n_shared; i++)
+		printf("%s%u", i ? "," : "; shared iFC sets ", x.shared[i]);
+	putchar('\n');
 	rc = HSSCTL_OK;
 out:
 	free(names);

@@ -72,6 +72,8 @@ int hssctl_cmd_impu(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_ifc(struct hssctl *h, int argc, char **argv);
 /* profile set|show (cmd_profile.c). */
 int hssctl_cmd_profile(struct hssctl *h, int argc, char **argv);
+/* shared-ifc set|show|export|list|del (cmd_shared.c). */
+int hssctl_cmd_shared_ifc(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_caps(struct hssctl *h, int argc, char **argv);
 int hssctl_cmd_visited(struct hssctl *h, int argc, char **argv);
 

@@ -404,6 +404,49 @@ static void parse_ifc(struct ctx *c, const xmlNode *n)
 		fail(c, n, "<InitialFilterCriteria> without <ApplicationServer>");
 }
 
+/* One SharedIFCSetID (TS 29.228 B.2.1), kept with its line. */
+static void add_shared(struct ctx *c, const xmlNode *n)
+{
+	struct ifc_xml *x = c->x;
+	const char *s = text_of(c, n, 16, false);
+	unsigned long long v;
+	char *end;
+
+	if (!s)
+		return;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || end == s || *s == '-' || v > UINT32_MAX) {
+		fail(c, n, "<SharedIFCSetID> must be a number from 0 to 4294967295, not '%s'", s);
+		return;
+	}
+	for (size_t i = 0; i < x->n_shared; i++) {
+		if (x->shared[i] == v) {
+			fail(c, n, "SharedIFCSetID %llu listed twice (first on line %ld)", v,
+			     x->shared_lines[i]);
+			return;
+		}
+	}
+	if (x->n_shared == IFC_XML_SHARED_MAX) {
+		fail(c, n, "more than %d SharedIFCSetID", IFC_XML_SHARED_MAX);
+		return;
+	}
+	x->shared[x->n_shared] = (uint32_t)v;
+	x->shared_lines[x->n_shared++] = xmlGetLineNo(n);
+}
+
+/* The Rel-7 <Extension> of a ServiceProfile: SharedIFCSetID elements. */
+static void parse_profile_extension(struct ctx *c, const xmlNode *n)
+{
+	for (xmlNode *k = next_elem(c, n, NULL); k; k = next_elem(c, n, k)) {
+		if (is(k, "SharedIFCSetID"))
+			add_shared(c, k);
+		else
+			fprintf(stderr, "%s:%ld: warning: <%s> in the <Extension> of <ServiceProfile>"
+				" is not loaded\n", c->path, xmlGetLineNo(k), (const char *)k->name);
+	}
+}
+
 static void parse_profile(struct ctx *c, const xmlNode *n)
 {
 	for (xmlNode *k = next_elem(c, n, NULL); k; k = next_elem(c, n, k)) {
@@ -411,9 +454,10 @@ static void parse_profile(struct ctx *c, const xmlNode *n)
 			parse_ifc(c, k);
 		else if (is(k, "PublicIdentity") || is(k, "CoreNetworkServicesAuthorization"))
 			continue;  /* identities and the rest are provisioned elsewhere */
+		else if (is(k, "SharedIFCSetID"))
+			add_shared(c, k);  /* pre-Rel-7 place */
 		else if (is(k, "Extension"))
-			fprintf(stderr, "%s:%ld: warning: <Extension> of <ServiceProfile>"
-				" (SharedIFCSetID) is not loaded\n", c->path, xmlGetLineNo(k));
+			parse_profile_extension(c, k);
 		else
 			fail(c, k, "unexpected <%s> in <ServiceProfile>", (const char *)k->name);
 	}

@@ -48,8 +48,16 @@ static const char usage_text[] =
 "          [--session-case 0..4 (0 orig, 1 term reg, 2 term unreg, 3 orig unreg, 4 orig cdiv)]\n"
 "  profile set IMPU --ifc FILE.xml  replace the iFCs of IMPU's service profile by those of\n"
 "                                  a TS 29.228 XML file (IMSSubscription, ServiceProfile or\n"
-"                                  InitialFilterCriteria elements); checked first, one transaction\n"
+"                                  InitialFilterCriteria elements) and its shared iFC sets by the\n"
+"                                  <Extension><SharedIFCSetID>s (each must exist); checked first,\n"
+"                                  one transaction\n"
 "  profile show IMPU               the IMSSubscription XML a SAR for IMPU gets\n"
+"  shared-ifc set ID [--name NAME] --ifc FILE.xml   create shared iFC set ID (TS 29.228\n"
+"                                  SharedIFCSetID) or replace its iFCs, one transaction\n"
+"  shared-ifc show ID | export [ID ...]   the set(s) as the S-CSCF's registrar.shared_ifc_sets\n"
+"                                  file (export without ID: every set)\n"
+"  shared-ifc list                 id, name, iFCs and linking profiles of every set\n"
+"  shared-ifc del ID [--force]     delete a set (--force: also when profiles link it)\n"
 "  scscf-caps set [--set NAME (default)] [--mandatory 1,2] [--optional 3] [--name SIP-URI ...]\n"
 "  visited-network add NAME [--impi NAI]   create it; with --impi allow it for that subscription\n";
 
@@ -72,6 +80,7 @@ static const struct command commands[] = {
 	{ "impu", hssctl_cmd_impu },
 	{ "ifc", hssctl_cmd_ifc },
 	{ "profile", hssctl_cmd_profile },
+	{ "shared-ifc", hssctl_cmd_shared_ifc },
 	{ "scscf-caps", hssctl_cmd_caps },
 	{ "visited-network", hssctl_cmd_visited },
 	{ "as", hssctl_cmd_as }, /* cmd_as.c: Sh application servers */
