@@ -19,6 +19,7 @@
 #   restarted with fork: highest-q: only the best contact is tried;
 #   kim (outbound, RFC 5626 5.3): two flows of one instance, the first
 #   answers 430 Flow Failed -> the second flow is tried and answers 200;
+#   the first flow unreachable -> the second answers;
 #   both answer 430 -> 480 (430 never goes upstream);
 #   Request-Disposition (RFC 3841 9): max no-fork -> one branch only;
 #   ned sequential -> equal-q contacts one after the other; ned redirect ->
@@ -398,6 +399,16 @@ if sipp_uas kim_p1 "$P1" "$WORK/fork_uas_430.xml" && sipp_uas kim_p2 "$P2" "$DIR
 		ok "kim: the 430 stayed at the S-CSCF"
 else
 	bad "kim's SIPp did not start"
+fi
+# The first flow dead (nothing listens: transport error or no response)
+# -> the next flow of the instance answers.
+if sipp_uas kim_live "$P2" "$DIR/fork_uas_answer.xml"; then
+	sipp_uac kim_deadflow "$ALICE" "$DIR/fork_uac_answer.xml" -key callee kim &&
+		ok "kim: first flow unreachable, the second flow answers -> 200" ||
+		{ bad "kim dead flow"; show_failure kim_deadflow; }
+	sipp_wait kim_live && ok "kim: the second flow took the call" || { bad "kim live flow"; show_failure kim_live; }
+else
+	bad "kim's SIPp (dead flow) did not start"
 fi
 if sipp_uas kim_f1 "$P1" "$WORK/fork_uas_430.xml" && sipp_uas kim_f2 "$P2" "$WORK/fork_uas_430.xml"; then
 	sipp_uac kim_dead "$ALICE" "$WORK/fork_uac_480.xml" -key callee kim &&
