@@ -48,8 +48,17 @@ static void on_binding_gone(struct registrar *r, const struct reg_record *rec)
 	reg_cx_sar(r, NULL, NULL, rec->impi, impu, CX_SAT_TIMEOUT_DEREGISTRATION, true);
 }
 
+static bool all_contacts_expire(const struct reg_record *rec, int64_t now)
+{
+	for (size_t i = 0; i < rec->n_contacts; i++)
+		if (rec->contacts[i].expires > now)
+			return false;
+	return true;
+}
+
 /* RFC 3261 10.3 / TS 24.229 5.4.1.3: contacts past their expiry go, their
- * subscribers hear "expired", an empty set is de-registered at the HSS. */
+ * subscribers hear "expired", an empty set is de-registered at the HSS and
+ * at the ASs that got third-party registrations (TS 24.229 5.4.1.7). */
 static void expire_bindings(struct registrar *r, int64_t now)
 {
 	struct reg_record *rec, *next;
@@ -61,6 +70,8 @@ static void expire_bindings(struct registrar *r, int64_t now)
 		next = rec->next;
 		if (rec->next_expiry > now)
 			continue;
+		if (all_contacts_expire(rec, now))
+			reg_third_deregister(r, rec); /* needs the contacts: before they go */
 		reg_ev_snap_take(r, rec, &snap);
 		left = reg_store_expire_record(&r->store, rec, now);
 		reg_event_changed(r, &snap, left ? rec : NULL, "expired");

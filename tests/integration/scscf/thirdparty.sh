@@ -129,6 +129,7 @@ registrar:
   cx_timeout: 2s
   third_party_max: 8
   third_party_timeout: 1s
+  min_expires: 2
 YAML
 
 HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
@@ -224,6 +225,23 @@ else
 fi
 wait_state alice not-registered && ok "alice not registered at the HSS after RTR" ||
 	bad "alice state after RTR: $(state_of alice)"
+
+# ---- expiry: the last binding runs out -> Expires: 0 to the AS ----
+sed 's/Expires: 600/Expires: 3/' "$DIR/reg_user.xml" >"$WORK/reg_short.xml"
+as_bg as_reg3 "$DIR/as_ok.xml" "$AS"
+if ue alice_reg3 "$WORK/reg_short.xml" alice && as_wait; then
+	ok "alice registered for 3 s (third-party REGISTER answered)"
+else
+	bad "alice short registration"; show_failure alice_reg3; show_failure as_reg3
+fi
+as_bg as_exp "$DIR/as_ok.xml" "$AS"
+if as_wait && has as_exp "Expires: 0" && has as_exp "To: <sip:alice@open-ims.test>"; then
+	ok "binding expired -> third-party REGISTER with Expires: 0 to the AS"
+else
+	bad "third-party de-registration on expiry"; show_failure as_exp
+fi
+wait_state alice not-registered && ok "alice not registered at the HSS after expiry" ||
+	bad "alice state after expiry: $(state_of alice)"
 
 # ---- clean stop: no sanitizer report ----
 stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
