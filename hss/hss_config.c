@@ -83,6 +83,11 @@ static const struct cfg_field cx_schema[] = {
 	{ .key = "profile_cache_size", .type = CFG_INT,
 	  .offset = offsetof(struct hss_cx_config, profile_cache_size), .def = "65536", .min = 16,
 	  .max = 4194304, .help = "most service profiles held in the profile cache" },
+	{ .key = "expand_shared_ifc_sets", .type = CFG_BOOL,
+	  .offset = offsetof(struct hss_cx_config, expand_shared_ifc_sets), .def = "false",
+	  .help = "put the iFCs of a profile's shared iFC sets inline in the SAR/PPR User-Data"
+	  " instead of their SharedIFCSetIDs (TS 29.228 B.2.1), for S-CSCFs that do not hold"
+	  " the sets (e.g. Kamailio's)" },
 	CFG_FIELD_END
 };
 

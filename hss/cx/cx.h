@@ -93,6 +93,12 @@ int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
 int cx_user_data_write(const char *impi, const struct store_impu *set, size_t n,
 		       struct store_service_profile *const *profiles, size_t n_profiles,
 		       char **xml, size_t *len);
+/* cx.expand_shared_ifc_sets: from now on cx_user_data_build(_set) write
+ * the iFCs of a profile's shared iFC sets inline (merged by Priority, the
+ * profile's own first on a tie) instead of the SharedIFCSetIDs, for an
+ * S-CSCF that does not hold the sets. Process-wide; call before the Cx
+ * handlers run (cx_server_start). */
+void cx_user_data_expand_shared(bool on);
 /* Shared iFC sets (store_shared_set_get: id = set id) as the S-CSCF's
  * registrar.shared_ifc_sets file: <SharedIFCSets><SharedIFCSet>
  * <SharedIFCSetID/><Name/><InitialFilterCriteria/>... (ims-hssctl

@@ -184,6 +184,7 @@ int cx_server_start(struct cx_server *srv, const struct hss_config *cfg)
 	if (ret == 0)
 		ret = profile_cache_start((unsigned)cfg->cx.profile_cache_ttl,
 					  (size_t)cfg->cx.profile_cache_size);
+	cx_user_data_expand_shared(cfg->cx.expand_shared_ifc_sets);
 	for (size_t i = 0; ret == 0 && i < sizeof cmds / sizeof cmds[0]; i++)
 		ret = dia_serve_direct(DIA_APP_CX, cmds[i].cmd, cmds[i].fn, srv);
 	if (ret != 0)

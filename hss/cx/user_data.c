@@ -260,6 +260,107 @@ out:
 	return ret;
 }
 
+static bool expand_shared;
+
+void cx_user_data_expand_shared(bool on)
+{
+	expand_shared = on;
+}
+
+/* Profiles with their shared sets' iFCs inline (cx.expand_shared_ifc_sets):
+ * tmp[i] is a shallow copy of profile i whose ifcs array holds its own iFCs
+ * and those of its sets (borrowed from sets[], which the caller frees with
+ * expansion_free). */
+struct expansion {
+	struct store_service_profile *tmp;
+	struct store_service_profile **sets;
+	size_t n_sets;
+};
+
+static void expansion_free(struct expansion *e, size_t n_profiles)
+{
+	for (size_t i = 0; e->tmp && i < n_profiles; i++)
+		free(e->tmp[i].ifcs);
+	for (size_t i = 0; i < e->n_sets; i++)
+		store_service_profile_free(e->sets[i]);
+	free(e->tmp);
+	free(e->sets);
+}
+
+static int by_priority(const void *a, const void *b)
+{
+	const struct store_ifc *x = a, *y = b;
+
+	return x->priority < y->priority ? -1 : x->priority > y->priority;
+}
+
+/* Merge the iFCs of profiles[i]'s sets into e->tmp[i] and point profiles[i] at it. */
+static int expand_one(struct store *st, struct store_service_profile **pp, struct expansion *e,
+		      struct store_service_profile *tmp)
+{
+	const struct store_service_profile *sp = *pp;
+	size_t first = e->n_sets, n = sp->n_ifcs, k;
+	struct store_service_profile **ns;
+	int ret;
+
+	ns = realloc(e->sets, (e->n_sets + sp->n_shared_ifc_sets) * sizeof *ns);
+	if (!ns)
+		return -ENOMEM;
+	e->sets = ns;
+	for (size_t j = 0; j < sp->n_shared_ifc_sets; j++) {
+		ret = store_shared_set_get(st, sp->shared_ifc_sets[j], &e->sets[e->n_sets]);
+		if (ret == -ENOENT)
+			continue;  /* deleted meanwhile: its links went with it */
+		if (ret != 0)
+			return ret;
+		n += e->sets[e->n_sets++]->n_ifcs;
+	}
+	*tmp = *sp;
+	tmp->shared_ifc_sets = NULL;
+	tmp->n_shared_ifc_sets = 0;
+	tmp->ifcs = n ? calloc(n, sizeof *tmp->ifcs) : NULL;
+	if (n && !tmp->ifcs)
+		return -ENOMEM;
+	if (sp->n_ifcs)
+		memcpy(tmp->ifcs, sp->ifcs, sp->n_ifcs * sizeof *tmp->ifcs);
+	k = sp->n_ifcs;
+	for (size_t j = first; j < e->n_sets; j++) {
+		if (e->sets[j]->n_ifcs)
+			memcpy(&tmp->ifcs[k], e->sets[j]->ifcs,
+			       e->sets[j]->n_ifcs * sizeof *tmp->ifcs);
+		k += e->sets[j]->n_ifcs;
+	}
+	tmp->n_ifcs = n;
+	/* Insertion sort, stable (qsort is not): the profile's own iFCs stay
+	 * first among equal priorities, as the S-CSCF merges them. */
+	for (size_t a = 1; a < n; a++) {
+		struct store_ifc v = tmp->ifcs[a];
+		size_t b = a;
+		for (; b > 0 && by_priority(&tmp->ifcs[b - 1], &v) > 0; b--)
+			tmp->ifcs[b] = tmp->ifcs[b - 1];
+		tmp->ifcs[b] = v;
+	}
+	*pp = tmp;
+	return 0;
+}
+
+static int expand_profiles(struct store *st, struct store_service_profile **profiles,
+			   size_t n_profiles, struct expansion *e)
+{
+	int ret = 0;
+
+	memset(e, 0, sizeof *e);
+	if (!n_profiles)
+		return 0;
+	if (!(e->tmp = calloc(n_profiles, sizeof *e->tmp)))
+		return -ENOMEM;
+	for (size_t i = 0; ret == 0 && i < n_profiles; i++) {
+		if (profiles[i] && profiles[i]->n_shared_ifc_sets)
+			ret = expand_one(st, &profiles[i], e, &e->tmp[i]);
+	}
+	return ret;
+}
+
 int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
 			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out)
 {
@@ -285,8 +386,15 @@ int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
 			n_profiles++;
 		}
 	}
-	if (ret == 0)
+	if (ret == 0 && expand_shared) {
+		struct expansion e;
+		ret = expand_profiles(st, profiles, n_profiles, &e);
+		if (ret == 0)
+			ret = cx_user_data_write(impi, set, n, profiles, n_profiles, xml, len);
+		expansion_free(&e, n_profiles);
+	} else if (ret == 0) {
 		ret = cx_user_data_write(impi, set, n, profiles, n_profiles, xml, len);
+	}
 out:
 	for (size_t i = 0; refs && i < n_profiles; i++)
 		profile_cache_release(&refs[i]);

@@ -198,6 +198,31 @@ wait_log "$WORK/scscf.log" "reloadable settings applied" &&
 	[ "$(grep -c "1 shared iFC set(s) loaded" "$WORK/scscf.log")" -ge 2 ] &&
 	ok "SIGHUP with a good file: sets reloaded" || bad "SIGHUP reload"
 
+# ---- cx.expand_shared_ifc_sets: the HSS puts set 7 inline, for an
+# S-CSCF without the file (as Kamailio's) ----
+stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
+SC_PID=
+grep -qE "Sanitizer|runtime error" "$WORK/scscf.log" && bad "sanitizer report in ims-scscf log"
+stop_pid "$HSS_PID" || bad "ims-hss did not stop on SIGTERM"
+HSS_PID=
+grep -qE "Sanitizer|runtime error" "$WORK/hss.log" && bad "sanitizer report in ims-hss log"
+printf 'cx:\n  expand_shared_ifc_sets: true\n' >>"$WORK/hss.yaml"
+sed -i '/shared_ifc_sets:/d' "$WORK/scscf.yaml"
+HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss2.log" -- \
+	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss (expand) did not become ready"
+SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
+	"$BIN/ims-scscf" -c "$WORK/scscf.yaml") || die "ims-scscf (no sets) did not become ready"
+as_bg as_exp "$DIR/as_ok.xml" "$AS"
+if ue alice_exp "$DIR/reg_user.xml" alice && as_wait &&
+	grep -qF "REGISTER sip:127.0.0.1:$AS SIP/2.0" "$WORK/as_exp.msg" &&
+	! grep -q "SharedIFCSetID" "$WORK/scscf.log"; then
+	ok "expand_shared_ifc_sets: set 7's iFC inline in the SAA; its AS got the third-party REGISTER"
+else
+	bad "expanded shared set"; show_failure alice_exp; show_failure as_exp
+	echo "--- ims-hss (expand) log"; tail -n 40 "$WORK/hss2.log"
+fi
+grep -qE "Sanitizer|runtime error" "$WORK/hss2.log" && bad "sanitizer report in ims-hss log"
+
 # ---- clean stop: no sanitizer report ----
 stop_pid "$SC_PID" || bad "ims-scscf did not stop on SIGTERM"
 SC_PID=
