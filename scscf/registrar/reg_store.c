@@ -2,6 +2,7 @@
 #include "reg_store.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,13 +143,24 @@ int reg_store_put(struct reg_store *st, const char *impu, const char *impi,
 	return 0;
 }
 
-static long find_contact(const struct reg_contact *c, size_t n, const char *uri)
+/* The existing binding b updates: RFC 5626 6 — with +sip.instance and
+ * reg-id, the one of the same instance and reg-id whatever its Contact URI
+ * (the flow came back from another address); otherwise (RFC 3261 10.3) the
+ * one with the same Contact URI. */
+static long find_contact(const struct reg_contact *c, size_t n, const struct reg_binding *b)
 {
 	size_t i;
+	bool flow = b->instance && b->reg_id > 0;
 
-	for (i = 0; i < n; i++)
-		if (c[i].uri && strcmp(c[i].uri, uri) == 0)
+	for (i = 0; i < n; i++) {
+		if (flow) {
+			if (c[i].instance && c[i].reg_id == b->reg_id &&
+			    strcmp(c[i].instance, b->instance) == 0)
+				return (long)i;
+		} else if (c[i].uri && strcmp(c[i].uri, b->uri) == 0) {
 			return (long)i;
+		}
+	}
 	return -1;
 }
 
@@ -163,7 +175,7 @@ int reg_store_check(const struct reg_store *st, const struct reg_record *rec,
 	if (!remove_all)
 		count = n_cur;
 	for (i = 0; i < n; i++) {
-		long k = remove_all ? -1 : find_contact(cur, n_cur, b[i].uri);
+		long k = remove_all ? -1 : find_contact(cur, n_cur, &b[i]);
 		bool seen = false;
 
 		/* A URI listed twice in one REGISTER counts once. */
@@ -228,7 +240,7 @@ int reg_store_apply(struct reg_store *st, struct reg_record *rec,
 			goto out;
 		fresh[i].reg_id = b[i].reg_id;
 		fresh[i].q = b[i].q ? b[i].q : 1000;
-		fresh[i].event = find_contact(rec->contacts, rec->n_contacts, b[i].uri) >= 0 &&
+		fresh[i].event = find_contact(rec->contacts, rec->n_contacts, &b[i]) >= 0 &&
 					 !remove_all ? REG_EV_REFRESHED : REG_EV_REGISTERED;
 		fresh[i].cseq = b[i].cseq;
 		fresh[i].expires = now + b[i].expires;
@@ -246,7 +258,7 @@ int reg_store_apply(struct reg_store *st, struct reg_record *rec,
 		rec->n_contacts = 0;
 	}
 	for (i = 0; i < n; i++) {
-		long k = find_contact(rec->contacts, rec->n_contacts, b[i].uri);
+		long k = find_contact(rec->contacts, rec->n_contacts, &b[i]);
 
 		if (k >= 0) {
 			reg_contact_clear(&rec->contacts[k]);

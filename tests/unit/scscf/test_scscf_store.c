@@ -150,6 +150,54 @@ static void test_store_contacts_add_refresh_remove(void **state)
 	reg_store_free(&st);
 }
 
+/* RFC 5626 6: a binding with +sip.instance and reg-id replaces the one of the
+ * same instance and reg-id even from a new Contact URI (NAT rebinding); a
+ * second reg-id is a second flow; without reg-id the URI decides. */
+static void test_store_outbound_flows_match_instance_and_reg_id(void **state)
+{
+	struct reg_store st;
+	struct reg_record *rec;
+	const char *inst = "\"<urn:uuid:00000000-0000-1000-8000-000a95a0e128>\"";
+	struct reg_binding b[3] = {
+		{ .uri = "sip:alice@10.0.0.1:5060", .instance = inst, .reg_id = 1, .call_id = "c",
+		  .cseq = 1, .expires = 600 },
+		{ .uri = "sip:alice@10.0.0.1:5062", .instance = inst, .reg_id = 2, .call_id = "c",
+		  .cseq = 1, .expires = 600 },
+		{ .uri = "sip:alice@192.0.2.7:40000", .instance = inst, .reg_id = 1, .call_id = "c",
+		  .cseq = 2, .expires = 600 },
+	};
+	size_t left;
+
+	(void)state;
+	assert_int_equal(reg_store_init(&st, 10), 0);
+	rec = alice(&st);
+	assert_int_equal(reg_store_apply(&st, rec, b, 2, false, 1000), 0);
+	assert_int_equal(rec->n_contacts, 2);
+	/* Flow 1 again, from another address: replaces, not added. */
+	assert_int_equal(reg_store_check(&st, rec, &b[2], 1, false, &left), 0);
+	assert_int_equal(left, 2);
+	assert_int_equal(reg_store_apply(&st, rec, &b[2], 1, false, 1000), 0);
+	assert_int_equal(rec->n_contacts, 2);
+	for (size_t i = 0; i < rec->n_contacts; i++) {
+		assert_string_not_equal(rec->contacts[i].uri, "sip:alice@10.0.0.1:5060");
+		if (rec->contacts[i].reg_id == 1) {
+			assert_string_equal(rec->contacts[i].uri, "sip:alice@192.0.2.7:40000");
+			assert_int_equal(rec->contacts[i].event, REG_EV_REFRESHED);
+		}
+	}
+	/* The same flow with an old CSeq in the same Call-ID is stale. */
+	b[2].cseq = 1;
+	assert_int_equal(reg_store_check(&st, rec, &b[2], 1, false, &left), -EALREADY);
+	/* De-registering flow 2 by its instance and reg-id. */
+	b[1].cseq = 3;
+	b[1].expires = 0;
+	b[1].uri = "sip:alice@198.51.100.1:1";
+	assert_int_equal(reg_store_apply(&st, rec, &b[1], 1, false, 1000), 0);
+	assert_int_equal(rec->n_contacts, 1);
+	assert_int_equal(rec->contacts[0].reg_id, 1);
+	reg_store_free(&st);
+}
+
 static void test_store_check_rejects_old_cseq_and_too_many_contacts(void **state)
 {
 	struct reg_store st;
@@ -277,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_store_put_indexes_every_impu_of_the_set),
 		cmocka_unit_test(test_store_put_refuses_impu_outside_profile),
 		cmocka_unit_test(test_store_contacts_add_refresh_remove),
+		cmocka_unit_test(test_store_outbound_flows_match_instance_and_reg_id),
 		cmocka_unit_test(test_store_check_rejects_old_cseq_and_too_many_contacts),
 		cmocka_unit_test(test_store_expire_drops_contacts_then_records),
 		cmocka_unit_test(test_store_memory_per_user_below_4k),
