@@ -15,6 +15,7 @@
 # BENCH_PCSCF_MAX (100000: P-CSCF max_registrations), BENCH_MAX_PENDING (256:
 # diameter.max_pending of the S-CSCF and I-CSCF; 1000000 = no overload bound),
 # BENCH_PCSCF_PENDING (200: P-CSCF max_pending_registers),
+# BENCH_TARGET (pcscf: where the UEs send; scscf = straight to the S-CSCF),
 # BENCH_SCSCF_STORE (none: where the S-CSCF keeps bindings, none|file|mariadb;
 # with mariadb the rows written and a kill -9 + restart of the S-CSCF with
 # its reload time are reported too),
@@ -41,11 +42,16 @@ chain_init reg
 chain_db $((USERS + 1))
 chain_start
 echo "chain up: P-CSCF 127.0.0.1:$P_SIP, I-CSCF :$I_SIP, S-CSCF :$S_SIP, HSS Diameter :$HSS_DIA, MariaDB :$DBPORT"
+# BENCH_TARGET=scscf: the UEs register straight at the S-CSCF (MAR, SAR,
+# bindings), P- and I-CSCF idle; default pcscf (the whole chain).
+TARGET=$P_SIP
+[ "${BENCH_TARGET:-pcscf}" = scscf ] && TARGET=$S_SIP
+echo "UEs send to 127.0.0.1:$TARGET (${BENCH_TARGET:-pcscf})"
 
 # Warm-up: user USERS+1 until one registration passes (Diameter
 # connections come up asynchronously), bounded to 20 s.
 deadline=$(( $(date +%s) + 20 ))
-until "$UAC" 127.0.0.1:"$P_SIP" 1 1 8 $((USERS + 1)) >"$WORK/warm.out" 2>&1; do
+until "$UAC" 127.0.0.1:"$TARGET" 1 1 8 $((USERS + 1)) >"$WORK/warm.out" 2>&1; do
 	[ "$(date +%s)" -ge "$deadline" ] && { cat "$WORK/warm.out"; chain_die "warm-up registration failed"; }
 	sleep 0.5
 done
@@ -60,7 +66,7 @@ db_status() {
 db_before=$(db_status)
 chain_sample before
 t0=$(date +%s.%N)
-timeout $((SECS + 30)) "$UAC" 127.0.0.1:"$P_SIP" "$USERS" "$RATE" "$SECS" 1 >"$WORK/uac.out" 2>&1
+timeout $((SECS + 30)) "$UAC" 127.0.0.1:"$TARGET" "$USERS" "$RATE" "$SECS" 1 >"$WORK/uac.out" 2>&1
 uac_rc=$?
 t1=$(date +%s.%N)
 sleep 1   # let the last SARs and bindings settle before sampling memory
