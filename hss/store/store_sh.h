@@ -110,6 +110,11 @@ int store_sh_sub_del_as(struct store *st, uint64_t as_id);
  * *out malloc'd (free()), may be NULL with *n = 0. */
 int store_sh_sub_find(struct store *st, const char *impu, int dref, const char *si,
 		      uint64_t now, struct store_sh_sub **out, size_t *n);
+/* *any = whether some subscription to dref_a or dref_b exists for an IMPU
+ * of impu's implicit registration set (expired ones count: a cheap
+ * pre-check before the per-IMPU lookups). 0 or -errno. */
+int store_sh_sub_any_in_set(struct store *st, const char *impu, int dref_a, int dref_b,
+			    bool *any);
 /* Delete the subscriptions expired at now; *n (may be NULL) = how many. */
 int store_sh_sub_expire(struct store *st, uint64_t now, uint64_t *n);
 /* Every subscription (expired ones too), for ims-hssctl. */

@@ -230,6 +230,33 @@ int store_sh_sub_del_as(struct store *st, uint64_t as_id)
 	return sdb_run(st, sql, par, NULL, NULL);
 }
 
+int store_sh_sub_any_in_set(struct store *st, const char *impu, int dref_a, int dref_b,
+			    bool *any)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM sh_subscription b JOIN impu u ON u.id = b.impu_id"
+		" JOIN impu k ON k.implicit_set_id = u.implicit_set_id"
+		" WHERE k.identity = ? AND b.data_reference IN (?, ?))";
+	MYSQL_BIND par[3], res[1];
+	MYSQL_STMT *s = NULL;
+	int exists = 0, rc;
+
+	*any = false;
+	sdb_in_str(&par[0], impu);
+	sdb_in_int(&par[1], &dref_a);
+	sdb_in_int(&par[2], &dref_b);
+	sdb_out_int(&res[0], &exists);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		return rc;
+	rc = sdb_fetch(s, res, 1);
+	sdb_done(s);
+	if (rc < 0)
+		return rc;
+	*any = rc > 0 && exists;
+	return 0;
+}
+
 int store_sh_sub_expire(struct store *st, uint64_t now, uint64_t *n)
 {
 	static const char sql[] =
