@@ -76,28 +76,7 @@ for u in alice bob carol; do
 done
 sed 's/Expires: 600/Expires: 4/' "$DIR/reg_user.xml" >"$WORK/reg_short.xml"
 
-cat >"$WORK/hss.yaml" <<YAML
-log:
-  level: info
-diameter:
-  identity: hss.open-ims.test
-  realm: open-ims.test
-  listen: 127.0.0.1
-  port: $HSS_DIA
-  app_threads: 2
-  accept_unknown_peers: true
-database:
-  host: 127.0.0.1
-  port: $DBPORT
-  user: ims_hss
-  password: ims_hss
-  name: ims_hss
-cx:
-  admin_poll_interval: 200ms
-  scscf_hosts:
-    - server_name: $OWNER
-      diameter_host: scscf.open-ims.test
-YAML
+hss_yaml "$OWNER"
 # scscf_yaml FILE [DATABASE-EXTRA-LINES]
 scscf_yaml() {
 	cat >"$1" <<YAML
@@ -144,8 +123,7 @@ else
 	bad "bad registrar.store: $(cat "$WORK/bad.out")"
 fi
 
-HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
-	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss did not become ready"
+start_hss
 start_scscf "$WORK/scscf.yaml"
 ok "ims-hss ($HSS_PID) and ims-scscf ($SC_PID, store: mariadb) ready"
 

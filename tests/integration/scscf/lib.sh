@@ -49,3 +49,38 @@ bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
 export IMS_DB_HOST=127.0.0.1 IMS_DB_PORT=$DBPORT IMS_DB_USER=ims_hss \
 	IMS_DB_PASSWORD=ims_hss IMS_DB_NAME=ims_hss
 hssctl() { "$BIN/ims-hssctl" "$@"; }
+
+# hss_yaml [SERVER_NAME]: $WORK/hss.yaml, ims-hss on the private MariaDB;
+# with SERVER_NAME, a cx section that maps it to scscf.open-ims.test (so the
+# HSS can send RTR/PPR) and polls the admin queue every 200 ms.
+hss_yaml() {
+	cat >"$WORK/hss.yaml" <<YAML
+log:
+  level: info
+diameter:
+  identity: hss.open-ims.test
+  realm: open-ims.test
+  listen: 127.0.0.1
+  port: $HSS_DIA
+  app_threads: 2
+  accept_unknown_peers: true
+database:
+  host: 127.0.0.1
+  port: $DBPORT
+  user: ims_hss
+  password: ims_hss
+  name: ims_hss
+YAML
+	[ -z "${1:-}" ] || cat >>"$WORK/hss.yaml" <<YAML
+cx:
+  admin_poll_interval: 200ms
+  scscf_hosts:
+    - server_name: $1
+      diameter_host: scscf.open-ims.test
+YAML
+}
+# start_hss [LOG]: ims-hss with $WORK/hss.yaml until READY, pid in HSS_PID.
+start_hss() {
+	HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/${1:-hss.log}" -- \
+		"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss did not become ready"
+}

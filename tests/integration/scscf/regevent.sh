@@ -142,28 +142,7 @@ hssctl subscriber add --impi carol@open-ims.test --impu sip:carol@open-ims.test 
 	--amf 8000 --sqn 0 --password carol --auth aka,digest >/dev/null ||
 	die "provisioning carol failed"
 
-cat >"$WORK/hss.yaml" <<YAML
-log:
-  level: info
-diameter:
-  identity: hss.open-ims.test
-  realm: open-ims.test
-  listen: 127.0.0.1
-  port: $HSS_DIA
-  app_threads: 2
-  accept_unknown_peers: true
-database:
-  host: 127.0.0.1
-  port: $DBPORT
-  user: ims_hss
-  password: ims_hss
-  name: ims_hss
-cx:
-  admin_poll_interval: 200ms
-  scscf_hosts:
-    - server_name: sip:scscf.open-ims.test:$SC_SIP
-      diameter_host: scscf.open-ims.test
-YAML
+hss_yaml "sip:scscf.open-ims.test:$SC_SIP"
 cat >"$WORK/scscf.yaml" <<YAML
 log:
   level: info
@@ -188,8 +167,7 @@ registrar:
   state_file: $WORK/scscf.state
 YAML
 
-HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
-	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss did not become ready"
+start_hss
 start_scscf
 ok "ims-hss ($HSS_PID) and ims-scscf ($SC_PID) ready"
 

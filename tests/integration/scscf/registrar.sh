@@ -74,23 +74,7 @@ hssctl subscriber add --impi dora@open-ims.test --impu sip:dora@open-ims.test \
 	--k fec86ba6eb707ed08905757b1bb44b8f --op dbc59adcb6f9a0ef735477b7fadf8374 \
 	--auth aka >/dev/null || die "provisioning dora (AKA only) failed"
 
-cat >"$WORK/hss.yaml" <<YAML
-log:
-  level: info
-diameter:
-  identity: hss.open-ims.test
-  realm: open-ims.test
-  listen: 127.0.0.1
-  port: $HSS_DIA
-  app_threads: 2
-  accept_unknown_peers: true
-database:
-  host: 127.0.0.1
-  port: $DBPORT
-  user: ims_hss
-  password: ims_hss
-  name: ims_hss
-YAML
+hss_yaml
 cat >"$WORK/scscf.yaml" <<YAML
 log:
   level: info
@@ -114,8 +98,7 @@ registrar:
   digest_without_credentials: true
 YAML
 
-HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
-	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss did not become ready"
+start_hss
 SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
 	"$BIN/ims-scscf" -c "$WORK/scscf.yaml") || die "ims-scscf did not become ready"
 ok "ims-hss ($HSS_PID) and ims-scscf ($SC_PID) ready"

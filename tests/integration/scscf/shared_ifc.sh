@@ -118,23 +118,7 @@ grep -q "<SharedIFCSetID>7</SharedIFCSetID>" "$WORK/shared-ifc.xml" &&
 	[ "$(hssctl shared-ifc show 7)" = "$(cat "$WORK/shared-ifc.xml")" ] &&
 	ok "shared-ifc export/show: the S-CSCF's file form" || bad "export: $(cat "$WORK/shared-ifc.xml")"
 
-cat >"$WORK/hss.yaml" <<YAML
-log:
-  level: info
-diameter:
-  identity: hss.open-ims.test
-  realm: open-ims.test
-  listen: 127.0.0.1
-  port: $HSS_DIA
-  app_threads: 2
-  accept_unknown_peers: true
-database:
-  host: 127.0.0.1
-  port: $DBPORT
-  user: ims_hss
-  password: ims_hss
-  name: ims_hss
-YAML
+hss_yaml
 scscf_yaml() { # FILE SHARED_FILE
 	cat >"$1" <<YAML
 log:
@@ -166,8 +150,7 @@ out=$("$BIN/ims-scscf" --check-config -c "$WORK/bad.yaml" 2>&1) && bad "bad shar
 	bad "bad file error: $out"
 scscf_yaml "$WORK/scscf.yaml" "$WORK/shared-ifc.xml"
 
-HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
-	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss did not become ready"
+start_hss
 SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
 	"$BIN/ims-scscf" -c "$WORK/scscf.yaml") || die "ims-scscf did not become ready"
 ok "ims-hss ($HSS_PID) and ims-scscf ($SC_PID) ready"
@@ -208,8 +191,7 @@ HSS_PID=
 grep -qE "Sanitizer|runtime error" "$WORK/hss.log" && bad "sanitizer report in ims-hss log"
 printf 'cx:\n  expand_shared_ifc_sets: true\n' >>"$WORK/hss.yaml"
 sed -i '/shared_ifc_sets:/d' "$WORK/scscf.yaml"
-HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss2.log" -- \
-	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss (expand) did not become ready"
+start_hss hss2.log
 SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
 	"$BIN/ims-scscf" -c "$WORK/scscf.yaml") || die "ims-scscf (no sets) did not become ready"
 as_bg as_exp "$DIR/as_ok.xml" "$AS"

@@ -87,28 +87,7 @@ hssctl ifc add --impu sip:carol@open-ims.test --priority 0 --as "sip:127.0.0.1:$
 	--default-handling continued --method REGISTER --session-case 0 >/dev/null ||
 	die "ifc add (carol) failed"
 
-cat >"$WORK/hss.yaml" <<YAML
-log:
-  level: info
-diameter:
-  identity: hss.open-ims.test
-  realm: open-ims.test
-  listen: 127.0.0.1
-  port: $HSS_DIA
-  app_threads: 2
-  accept_unknown_peers: true
-database:
-  host: 127.0.0.1
-  port: $DBPORT
-  user: ims_hss
-  password: ims_hss
-  name: ims_hss
-cx:
-  admin_poll_interval: 200ms
-  scscf_hosts:
-    - server_name: sip:scscf.open-ims.test:$SC_SIP
-      diameter_host: scscf.open-ims.test
-YAML
+hss_yaml "sip:scscf.open-ims.test:$SC_SIP"
 cat >"$WORK/scscf.yaml" <<YAML
 log:
   level: info
@@ -132,8 +111,7 @@ registrar:
   min_expires: 2
 YAML
 
-HSS_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/hss.log" -- \
-	"$BIN/ims-hss" -c "$WORK/hss.yaml") || die "ims-hss did not become ready"
+start_hss
 SC_PID=$("$BIN/ims-launch" --timeout 30 --log "$WORK/scscf.log" -- \
 	"$BIN/ims-scscf" -c "$WORK/scscf.yaml") || die "ims-scscf did not become ready"
 ok "ims-hss ($HSS_PID) and ims-scscf ($SC_PID) ready"
