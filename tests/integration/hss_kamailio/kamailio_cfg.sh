@@ -1,13 +1,16 @@
 # kamailio_cfg DIR SIPPORT CDPPORT DIAPORT: a minimal Kamailio S-CSCF
 # (kamailio.cfg) and its cdp Diameter peer file (scscf.xml) in DIR.
-# Sourced by kamailio_scscf.sh; our own minimal configuration.
+# Sourced by kamailio_scscf.sh and tests/bench/kamailio-scscf.sh; our own
+# minimal configuration. Environment (for the benchmark): KAM_CHILDREN (2
+# SIP worker processes), KAM_CDP_WORKERS (2), KAM_CDP_QUEUE (32),
+# KAM_DEBUG (2 = info: one line per MAR/SAR answer).
 kamailio_cfg() {
 	local dir=$1 sip=$2 cdp=$3 dia=$4
 	cat >"$dir/scscf.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <DiameterPeer FQDN="scscf.open-ims.test" Realm="open-ims.test" Vendor_Id="10415"
 	Product_Name="CDiameterPeer" AcceptUnknownPeers="1" DropUnknownOnDisconnect="1"
-	Tc="30" Workers="2" QueueLength="32" TransactionTimeout="5" SessionsHashSize="128"
+	Tc="30" Workers="${KAM_CDP_WORKERS:-2}" QueueLength="${KAM_CDP_QUEUE:-32}" TransactionTimeout="5" SessionsHashSize="128"
 	DefaultAuthSessionTimeout="3600" MaxAuthSessionTimeout="3600">
 	<Peer FQDN="hss.open-ims.test" Realm="open-ims.test" port="$dia"/>
 	<Acceptor port="$cdp" bind="127.0.0.1"/>
@@ -20,10 +23,10 @@ XML
 #!KAMAILIO
 # Minimal S-CSCF for the Cx interop test: REGISTER -> MAR -> 401 (AKA),
 # REGISTER with credentials -> SAR -> 200. Written by the test.
-debug=2
+debug=${KAM_DEBUG:-2}
 log_stderror=yes
 fork=yes
-children=2
+children=${KAM_CHILDREN:-2}
 disable_core_dump=yes
 auto_aliases=no
 listen=udp:127.0.0.1:$sip
