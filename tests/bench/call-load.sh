@@ -12,7 +12,9 @@
 #   calls: N ok, F failed, X/s sustained, setup p50/p95/p99 (INVITE to 200)
 # and CPU ms per call per daemon. Build BUILD_DIR with
 # -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo, no sanitizer. Environment
-# as reg-load.sh (BENCH_LOG_LEVEL, BENCH_MAX_PENDING, KEEP_WORK...).
+# as reg-load.sh (BENCH_LOG_LEVEL, BENCH_MAX_PENDING, KEEP_WORK...), and
+# BENCH_MEM_EVERY=N: print each daemon's resident memory every N seconds
+# of the run (a long run shows whether memory levels off).
 # Stops only what it started (by PID) and removes its work dir.
 set -u
 if [ $# -lt 1 ]; then
@@ -52,6 +54,7 @@ SIPP_PID=$(sed -n 's/.*PID=\[\([0-9]*\)\].*/\1/p' "$WORK/uas.out")
 [ -n "$SIPP_PID" ] || { cat "$WORK/uas.out"; chain_die "SIPp UAS did not start"; }
 
 chain_sample before
+[ -n "${BENCH_MEM_EVERY:-}" ] && chain_mem_trace "$BENCH_MEM_EVERY"
 total=$((RATE * SECS))
 t0=$(date +%s.%N)
 timeout $((SECS + HOLD / 1000 + 60)) sipp 127.0.0.1:"$P_SIP" -sf "$HERE/call-uac.xml" \
@@ -85,6 +88,7 @@ awk -v ok="${ok:-0}" -v f="${failed:-0}" -v n="$n" -v s="${span:-0}" \
 	printf "calls: %d ok, %d failed, %.0f/s sustained (answered %d over %.1f s), setup p50 %s ms / p95 %s ms / p99 %s ms\n",
 		ok, f, (s > 0 ? n / s : 0), n, s, p50, p95, p99 }'
 chain_report before after "${ok:-0}" "$wall" call
+[ -n "${BENCH_MEM_EVERY:-}" ] && chain_mem_trace_stop "$BENCH_MEM_EVERY"
 echo "log lines written during the run: $(cat "$WORK"/*.log | wc -l) (all daemons)"
 if [ "${failed:-0}" -gt 0 ]; then
 	grep -h -E 'ERR|WARN' "$WORK"/*.log 2>/dev/null | cut -c26- | sort | uniq -c | sort -rn | head -n 10

@@ -10,6 +10,10 @@
 #   chain_sample TAG       VmRSS/Pss (kB) and CPU ticks of each daemon and
 #                          of mariadbd -> variables
 #   chain_report A B USERS prints per-daemon memory and CPU between samples
+#   chain_mem_trace SECONDS  (background) each daemon's VmRSS every SECONDS
+#                          into $WORK/mem.trace until chain_mem_trace_stop,
+#                          which prints it (memory over a long run: does it
+#                          level off once transactions expire?)
 # Ports: P-CSCF SIP $P_SIP, the rest from one free block. Everything started
 # is stopped by PID on any exit; the work dir is removed (KEEP_WORK=1 keeps it).
 
@@ -61,6 +65,7 @@ chain_stop_pid() { # PID: TERM, bounded wait, KILL
 chain_cleanup() {
 	local rc=$? d p
 	[ -n "$SIPP_PID" ] && kill -KILL "$SIPP_PID" 2>/dev/null
+	[ -n "${MEM_TRACE_PID:-}" ] && kill "$MEM_TRACE_PID" 2>/dev/null
 	for d in pcscf icscf scscf hss; do
 		p=PID_$d
 		chain_stop_pid "${!p}"
@@ -252,6 +257,36 @@ chain_sample() {
 		cpu=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null)
 		eval "RSS_${d}_$1=${rss:-0} PSS_${d}_$1=${pss:-0} CPU_${d}_$1=${cpu:-0}"
 	done
+}
+
+chain_mem_trace() {
+	local every=$1
+	(
+		local t=0 d p line
+		printf '%6s' "t (s)"
+		for d in $DAEMONS; do printf ' %10s' "$d kB"; done
+		echo
+		while :; do
+			line=$(printf '%6d' "$t")
+			for d in $DAEMONS; do
+				p=PID_$d
+				line+=$(printf ' %10s' "$(awk '/^VmRSS:/ { print $2 }' "/proc/${!p}/status" 2>/dev/null)")
+			done
+			echo "$line"
+			sleep "$every"
+			t=$((t + every))
+		done
+	) >"$WORK/mem.trace" 2>/dev/null &
+	MEM_TRACE_PID=$!
+}
+
+chain_mem_trace_stop() {
+	[ -n "${MEM_TRACE_PID:-}" ] || return 0
+	kill "$MEM_TRACE_PID" 2>/dev/null
+	wait "$MEM_TRACE_PID" 2>/dev/null
+	MEM_TRACE_PID=
+	echo "resident memory during the run (VmRSS, every ${1:-?} s):"
+	cat "$WORK/mem.trace"
 }
 
 # chain_report A B N SECONDS WHAT: memory growth per WHAT (user, call),
