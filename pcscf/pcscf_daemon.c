@@ -295,6 +295,9 @@ void pcscf_stop(struct ims_daemon *d)
 
 	if (!n)
 		return;
+	/* Requests still being relayed: answered 503 upstream, their contexts
+	 * freed by their callbacks, while the stores are still there. */
+	sipagent_close(n->sip);
 	if (n->sweep)
 		su_timer_destroy(n->sweep);
 	sipagent_destroy(n->sip);

@@ -175,7 +175,11 @@ void scscf_stop(struct ims_daemon *d)
 
 	if (!n)
 		return;
-	/* Bridge first: no Cx answer may reach a freed exchange. */
+	/* Requests still out (to an AS, a UE, the next hop): their callbacks
+	 * run now, with everything still up, and end each job (503/500
+	 * upstream); nothing new is sent from here on. */
+	sipagent_close(n->sip);
+	/* Bridge next: no Cx answer may reach a freed exchange. */
 	if (n->cx)
 		dia_bridge_destroy(n->cx);
 	registrar_destroy(n->reg);

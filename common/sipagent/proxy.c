@@ -17,6 +17,7 @@
 #include "ims/log.h"
 
 struct sipproxy_tx {
+	struct sipagent_work work;  /* first: linked into the agent while alive */
 	struct sipagent *agent;
 	nta_incoming_t *irq;
 	nta_outgoing_t *orq;
@@ -58,6 +59,7 @@ msg_t *sipproxy_request_copy(nta_incoming_t *irq, int *status)
 
 static void tx_free(struct sipproxy_tx *tx)
 {
+	sipagent_work_remove(&tx->work);
 	if (tx->orq)
 		nta_outgoing_destroy(tx->orq);
 	if (tx->irq)
@@ -133,6 +135,44 @@ static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t c
 	return 0;
 }
 
+/* The agent is closing (tx already unlinked). A request still out: its
+ * client transaction goes and the callback hears of it as of a transport
+ * failure (NULL response; upstream gets 503 unless TAKEN), so the caller
+ * frees its context now; a retry or redirect then fails (-ESHUTDOWN) and
+ * the caller replies. A tx waiting for its caller (TAKEN earlier, e.g. a
+ * Diameter query in between) is left to it until the agent's last pass,
+ * which answers 503 and frees it: nothing can complete it any more. */
+static void tx_abort(struct sipagent_work *w, bool last)
+{
+	struct sipproxy_tx *tx = (struct sipproxy_tx *)w;
+	enum sipproxy_verdict v = SIPPROXY_RELAY;
+
+	if (tx->waiting) {
+		if (!last) {
+			sipagent_work_add(tx->agent, &tx->work);
+			return;
+		}
+		nta_incoming_treply(tx->irq, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+		tx_free(tx);
+		return;
+	}
+	if (tx->orq) {
+		nta_outgoing_destroy(tx->orq);
+		tx->orq = NULL;
+	}
+	tx->waiting = true;
+	/* Linked again first: if the caller keeps it waiting, the last pass
+	 * finds it; if the caller ends it, tx_free unlinks it. */
+	sipagent_work_add(tx->agent, &tx->work);
+	if (tx->cb)
+		v = tx->cb(tx->ctx, tx, NULL, NULL);
+	if (v == SIPPROXY_TAKEN)
+		return;
+	tx->waiting = false;
+	nta_incoming_treply(tx->irq, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+	tx_free(tx);
+}
+
 static int send_request(struct sipproxy_tx *tx, msg_t *req, const char *next_hop)
 {
 	int err = 0;
@@ -177,6 +217,8 @@ int sipproxy_forward(struct sipagent *agent, nta_incoming_t *irq, msg_t *req,
 	}
 	tx->irq = irq;
 	nta_incoming_bind(irq, on_cancel, (nta_incoming_magic_t *)tx);
+	tx->work.abort = tx_abort;
+	sipagent_work_add(agent, &tx->work);
 	if (out)
 		*out = tx;
 	return 0;

@@ -44,6 +44,8 @@ struct sipagent {
 	nta_leg_t *leg;
 	sipagent_request_fn on_request;
 	void *ctx;
+	bool closing;
+	struct sipagent_work work;   /* list head (sentinel) of work in flight */
 	char hostport[300];
 };
 
@@ -145,6 +147,7 @@ int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 		return -ENOMEM;
 	a->on_request = on_request;
 	a->ctx = ctx;
+	a->work.prev = a->work.next = &a->work;
 	a->hops = next_hop_cache_new(NULL, NULL);
 	if (!a->hops) {
 		free(a);
@@ -198,10 +201,65 @@ out:
 	return rc;
 }
 
+void sipagent_work_add(struct sipagent *a, struct sipagent_work *w)
+{
+	w->prev = a->work.prev;
+	w->next = &a->work;
+	a->work.prev->next = w;
+	a->work.prev = w;
+}
+
+void sipagent_work_remove(struct sipagent_work *w)
+{
+	if (!w->next)
+		return;
+	w->prev->next = w->next;
+	w->next->prev = w->prev;
+	w->prev = w->next = NULL;
+}
+
+bool sipagent_closing(const struct sipagent *a)
+{
+	return a->closing;
+}
+
+/* Abort every item; items an abort adds (or re-adds) wait for the next call. */
+static void abort_work(struct sipagent *a, bool last)
+{
+	struct sipagent_work batch = { .prev = &batch, .next = &batch };
+	struct sipagent_work *w;
+
+	if (a->work.next == &a->work)
+		return;
+	/* Move the list to a local head first: an abort may free other items
+	 * (their owners unlink them from the batch, which is fine). */
+	batch.next = a->work.next;
+	batch.prev = a->work.prev;
+	batch.next->prev = &batch;
+	batch.prev->next = &batch;
+	a->work.next = a->work.prev = &a->work;
+	while ((w = batch.next) != &batch) {
+		sipagent_work_remove(w);
+		w->abort(w, last);
+	}
+}
+
+void sipagent_close(struct sipagent *a)
+{
+	if (!a || !a->work.next)
+		return;
+	if (a->closing)
+		return;
+	a->closing = true;
+	abort_work(a, false);
+}
+
 void sipagent_destroy(struct sipagent *a)
 {
 	if (!a)
 		return;
+	sipagent_close(a);
+	abort_work(a, true);
 	if (a->leg)
 		nta_leg_destroy(a->leg);
 	if (a->nta)
@@ -217,7 +275,8 @@ nta_outgoing_t *sipagent_outgoing(struct sipagent *a, nta_response_f *cb,
 	char buf[512];
 	const char *use;
 	nta_outgoing_t *orq;
-	int rc = next_hop_resolve(a->hops, msg, next_hop, buf, sizeof buf, &use);
+	int rc = a->closing ? -ESHUTDOWN
+			    : next_hop_resolve(a->hops, msg, next_hop, buf, sizeof buf, &use);
 
 	if (rc < 0) {
 		*err = rc;
@@ -234,7 +293,8 @@ int sipagent_send_stateless(struct sipagent *a, msg_t *msg, const char *next_hop
 {
 	char buf[512];
 	const char *use;
-	int rc = next_hop_resolve(a->hops, msg, next_hop, buf, sizeof buf, &use);
+	int rc = a->closing ? -ESHUTDOWN
+			    : next_hop_resolve(a->hops, msg, next_hop, buf, sizeof buf, &use);
 
 	if (rc < 0) {
 		msg_destroy(msg);

@@ -228,13 +228,16 @@ chain_scscf_store() {
 	esac
 }
 
+# BENCH_PRELOAD=LIB: our daemons run with LD_PRELOAD=LIB (e.g. another
+# malloc: /usr/lib/x86_64-linux-gnu/libjemalloc.so.2).
 chain_start() {
-	local d
+	local d pre=()
 	chain_configs
+	[ -n "${BENCH_PRELOAD:-}" ] && pre=(env "LD_PRELOAD=$BENCH_PRELOAD")
 	for d in $DAEMONS; do
 		"$BIN/ims-$d" --check-config -c "$WORK/$d.yaml" >/dev/null ||
 			chain_die "ims-$d refuses $WORK/$d.yaml"
-		eval "PID_$d=\$(\"\$BIN/ims-launch\" --timeout 30 --log \"\$WORK/\$d.log\" -- \
+		eval "PID_$d=\$(\"\${pre[@]}\" \"\$BIN/ims-launch\" --timeout 30 --log \"\$WORK/\$d.log\" -- \
 			\"\$BIN/ims-\$d\" -c \"\$WORK/\$d.yaml\")" || chain_die "ims-$d did not become ready"
 	done
 }

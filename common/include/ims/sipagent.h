@@ -8,6 +8,12 @@
  * acts as a proxy (NTATAG_UA(0)), answers rport (RFC 3581) and caps the
  * message size (max_message_size).
  *
+ * Shutdown: sipagent_close() first (while the rest of the daemon still
+ * works): no new client transaction from then on, and every piece of work
+ * in flight registered with sipagent_work_add() (sipproxy's forwarded
+ * requests) is aborted, so that its callbacks run and free what they own.
+ * sipagent_destroy() then ends what is left.
+ *
  * Thread rules: create, use and destroy on the loop thread that owns root.
  * Ownership: the agent borrows root and cfg (both must outlive it).
  */
@@ -42,7 +48,27 @@ struct sipagent;
 
 int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 		    sipagent_request_fn on_request, void *ctx, struct sipagent **out);
+/* Stop taking on work: sipagent_outgoing and sipagent_send_stateless fail
+ * with -ESHUTDOWN from now on; each registered work item is unlinked and
+ * its abort() called (in registration order). Server transactions can
+ * still be answered. Idempotent. */
+void sipagent_close(struct sipagent *agent);
+/* sipagent_close(), then a second pass over what is still registered
+ * (abort with last = true: it must end the work), then the agent. */
 void sipagent_destroy(struct sipagent *agent);
+
+/* Work in flight tied to the agent, linked into it by its owner (who
+ * embeds the struct). abort runs on close (last = false) and on destroy
+ * (last = true) after the item has been unlinked; on close it may link the
+ * item again to be called once more on destroy. */
+struct sipagent_work {
+	struct sipagent_work *prev, *next;
+	void (*abort)(struct sipagent_work *work, bool last);
+};
+void sipagent_work_add(struct sipagent *agent, struct sipagent_work *work);
+/* Unlink (a no-op when not linked). */
+void sipagent_work_remove(struct sipagent_work *work);
+bool sipagent_closing(const struct sipagent *agent);
 nta_agent_t *sipagent_nta(struct sipagent *agent);
 /* A client transaction for msg (nta_outgoing_mcreate) toward next_hop, or
  * where the message's Route or Request-URI leads when next_hop is NULL.
@@ -50,13 +76,13 @@ nta_agent_t *sipagent_nta(struct sipagent *agent);
  * resolver only while a nameserver is reachable (sofia 1.12.11 spins
  * forever otherwise; see common/sipagent/next_hop.h). Returns the orq
  * (msg taken), or NULL with *err = -EHOSTUNREACH (no way to resolve the
- * name) or -EIO, and msg still the caller's. */
+ * name), -ESHUTDOWN (closing) or -EIO, and msg still the caller's. */
 nta_outgoing_t *sipagent_outgoing(struct sipagent *agent, nta_response_f *cb,
 				  nta_outgoing_magic_t *magic, const char *next_hop, msg_t *msg,
 				  int *err);
 /* The same for a message sent without a transaction (nta_msg_tsend: ACK,
- * stateless responses); msg is always taken. Returns 0, -EHOSTUNREACH or
- * -EIO. */
+ * stateless responses); msg is always taken. Returns 0, -EHOSTUNREACH,
+ * -ESHUTDOWN or -EIO. */
 int sipagent_send_stateless(struct sipagent *agent, msg_t *msg, const char *next_hop);
 /* "host:port" others should use to reach us (advertise, else address:port). */
 const char *sipagent_hostport(const struct sipagent *agent);
