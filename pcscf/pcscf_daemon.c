@@ -149,22 +149,21 @@ static bool is_exempt(const struct pcscf *n, const char *ip)
 					      h[l] == '\0');
 }
 
-/* Per-source rate limit (ratelimit.h): true when the request was refused
- * (RFC 3261 21.5.4: 503 with Retry-After; an ACK gets no answer). */
-static bool over_rate(struct pcscf *n, nta_incoming_t *irq, const sip_t *sip,
-		      const struct flow *src)
+/* Per-source rate limit (ratelimit.h), before any transaction exists: a
+ * refused request is answered statelessly (RFC 3261 21.5.4: 503 with
+ * Retry-After; an ACK is dropped) and leaves nothing behind, so a flood
+ * from one source costs no memory for Timer J. */
+static int screen(void *ctx, msg_t *msg, const sip_t *sip, char *extra, size_t extra_len)
 {
-	char ra[24];
+	struct pcscf *n = ctx;
+	struct flow src;
 
-	if (!n->rl || is_exempt(n, src->ip) || rl_allow(n->rl, src->ip, now_ms()))
-		return false;
-	if (sip->sip_request && sip->sip_request->rq_method != sip_method_ack) {
-		snprintf(ra, sizeof ra, "%lld", n->cfg->rate_limit.retry_after);
-		nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(ra),
-				    TAG_END());
-	}
-	nta_incoming_destroy(irq);
-	return true;
+	(void)sip;
+	if (!n->rl || flow_from_msg(msg, &src) != 0 || is_exempt(n, src.ip) ||
+	    rl_allow(n->rl, src.ip, now_ms()))
+		return 0;
+	snprintf(extra, extra_len, "Retry-After: %lld", n->cfg->rate_limit.retry_after);
+	return 503;
 }
 
 static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
@@ -179,8 +178,6 @@ static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 		mark_tls(n, irq, msg, &src);
 	if (msg)
 		msg_destroy(msg);
-	if (rc == 0 && over_rate(n, irq, sip, &src))
-		return 0;
 	if (!sip_request_is_well_formed(sip, why, sizeof why)) {
 		log_info("malformed %s: %s", sip->sip_request ? sip->sip_request->rq_method_name : "?",
 			 why);
@@ -272,6 +269,8 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 			return rc;
 	}
 	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
+	if (rc == 0)
+		sipagent_set_screen(n->sip, screen);
 	if (rc < 0)
 		return rc;
 	rc = pcscf_tls_start(n);

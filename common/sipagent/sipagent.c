@@ -41,33 +41,77 @@ const struct cfg_field sipagent_schema[] = {
 struct sipagent {
 	nta_agent_t *nta;
 	struct next_hop_cache *hops;
-	nta_leg_t *leg;
 	sipagent_request_fn on_request;
+	sipagent_screen_fn screen;   /* NULL: every request gets a transaction */
 	void *ctx;
 	bool closing;
 	struct sipagent_work work;   /* list head (sentinel) of work in flight */
 	char hostport[300];
 };
 
-static int on_leg_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
-			  sip_t const *sip)
+/* Every message nta cannot match to a transaction comes here statelessly:
+ * stray responses are dropped; a new request is first screened (no
+ * transaction exists yet, so a refusal leaves nothing behind for Timer J),
+ * then gets its server transaction and goes to the daemon, as nta's own
+ * leg dispatch would do. */
+static int on_message(nta_agent_magic_t *magic, nta_agent_t *nta, msg_t *msg, sip_t *sip)
 {
 	struct sipagent *a = (struct sipagent *)magic;
+	nta_incoming_t *irq;
+	bool ack;
+	int status;
 
-	(void)leg;
-	return a->on_request(a->ctx, irq, sip);
-}
+	if (!sip || !sip->sip_request) {
+		if (sip && sip->sip_status)
+			log_debug("dropping stray response %d", sip->sip_status->st_status);
+		msg_destroy(msg);
+		return 0;
+	}
+	ack = sip->sip_request->rq_method == sip_method_ack;
+	if (a->screen) {
+		char extra[160] = "";
 
-/* Messages nta cannot put in a transaction (stray responses, ACK to
- * nothing): logged and dropped. */
-static int on_stray(nta_agent_magic_t *magic, nta_agent_t *nta, msg_t *msg, sip_t *sip)
-{
-	(void)magic;
-	(void)nta;
-	if (sip && sip->sip_status)
-		log_debug("dropping stray response %d", sip->sip_status->st_status);
+		status = a->screen(a->ctx, msg, sip, extra, sizeof extra);
+		if (status != 0) {
+			if (status < 300 || status > 699 || ack)
+				msg_destroy(msg);
+			else if (extra[0])
+				nta_msg_treply(nta, msg, status, NULL, SIPTAG_HEADER_STR(extra),
+					       TAG_END());
+			else
+				nta_msg_treply(nta, msg, status, NULL, TAG_END());
+			return 0;
+		}
+	}
+	/* The transaction takes our reference to msg. */
+	irq = nta_incoming_create(nta, NULL, msg, sip, TAG_END());
+	if (!irq) {
+		if (ack)
+			msg_destroy(msg);
+		else
+			nta_msg_treply(nta, msg, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+		return 0;
+	}
+	/* Keep msg (and so sip) alive through the callback even if the daemon
+	 * destroys a terminated irq inside it (nta's leg dispatch defers that). */
+	msg_ref_create(msg);
+	status = a->on_request(a->ctx, irq, sip);
+	if (status != 0) {
+		if (status < 100 || status > 699 ||
+		    (sip->sip_request->rq_method == sip_method_invite && status < 300 && status >= 200))
+			status = 500;
+		if (nta_incoming_status(irq) < 200)
+			nta_incoming_treply(irq, status, NULL, TAG_END());
+		if (status >= 200)
+			nta_incoming_destroy(irq);
+	}
 	msg_destroy(msg);
 	return 0;
+}
+
+void sipagent_set_screen(struct sipagent *a, sipagent_screen_fn fn)
+{
+	a->screen = fn;
 }
 
 static bool v6(const struct sipagent_config *cfg)
@@ -165,7 +209,8 @@ int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 		char url[200];
 
 		format_url(url, sizeof url, cfg, cfg->udp ? "udp" : "tcp");
-		a->nta = nta_agent_create(root, URL_STRING_MAKE(url), on_stray, NULL,
+		a->nta = nta_agent_create(root, URL_STRING_MAKE(url), on_message,
+					  (nta_agent_magic_t *)a,
 					  NTATAG_MCLASS(sip_msg_mclass()),
 					  NTATAG_SIPFLAGS(MSG_DO_EXTRACT_COPY), NTATAG_UA(0),
 					  NTATAG_SERVER_RPORT(1), NTATAG_TCP_RPORT(1),
@@ -185,12 +230,6 @@ int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
 			log_err("SIP: cannot listen on TCP %s", a->hostport);
 			goto out;
 		}
-	}
-	a->leg = nta_leg_tcreate(a->nta, on_leg_request, (nta_leg_magic_t *)a,
-				 NTATAG_NO_DIALOG(1), TAG_END());
-	if (!a->leg) {
-		rc = -ENOMEM;
-		goto out;
 	}
 	log_notice("SIP listening on %s (%s%s%s)", a->hostport, cfg->udp ? "udp" : "",
 		   cfg->udp && cfg->tcp ? "+" : "", cfg->tcp ? "tcp" : "");
@@ -260,8 +299,6 @@ void sipagent_destroy(struct sipagent *a)
 		return;
 	sipagent_close(a);
 	abort_work(a, true);
-	if (a->leg)
-		nta_leg_destroy(a->leg);
 	if (a->nta)
 		nta_agent_destroy(a->nta);
 	next_hop_cache_free(a->hops);

@@ -1,7 +1,9 @@
 /*
  * sipagent: the SIP endpoint of a CSCF — one sofia-sip nta agent bound to
- * the configured address and port on UDP and/or TCP, with a default leg
- * that hands every out-of-transaction request to the daemon.
+ * the configured address and port on UDP and/or TCP. Every new request
+ * (not a retransmission, not matched to a transaction) is screened first
+ * without a transaction (sipagent_set_screen), then gets its server
+ * transaction and is handed to the daemon.
  *
  * Config section "sip:" (struct sipagent_config, sipagent_schema).
  * The agent keeps the received text of every message (MSG_DO_EXTRACT_COPY),
@@ -44,6 +46,15 @@ extern const struct cfg_field sipagent_schema[];
  * or a SIP status 100..699 that the agent sends (and then destroys irq). */
 typedef int (*sipagent_request_fn)(void *ctx, nta_incoming_t *irq, const sip_t *sip);
 
+/* Screening of a new request before any transaction exists (optional,
+ * sipagent_set_screen): 0 lets it in (a server transaction is created and
+ * on_request called); a status 300..699 answers it statelessly — nothing
+ * is kept for Timer J, so a refused flood costs no memory — with `extra`
+ * an optional "Name: value" header line (e.g. Retry-After) written into
+ * the buffer given; -1 drops it silently. An ACK is never answered. */
+typedef int (*sipagent_screen_fn)(void *ctx, msg_t *msg, const sip_t *sip, char *extra,
+				  size_t extra_len);
+
 struct sipagent;
 
 int sipagent_create(su_root_t *root, const struct sipagent_config *cfg,
@@ -56,6 +67,9 @@ void sipagent_close(struct sipagent *agent);
 /* sipagent_close(), then a second pass over what is still registered
  * (abort with last = true: it must end the work), then the agent. */
 void sipagent_destroy(struct sipagent *agent);
+/* Set (or clear with NULL) the screening of new requests; same ctx as
+ * on_request. */
+void sipagent_set_screen(struct sipagent *agent, sipagent_screen_fn fn);
 
 /* Work in flight tied to the agent, linked into it by its owner (who
  * embeds the struct). abort runs on close (last = false) and on destroy

@@ -2,7 +2,8 @@
 # P-CSCF security hygiene (hygiene.py does the talking):
 #   hygiene.sh <ims-pcscf> <ims-launch> <scenario dir> flood|oversize|tls
 # flood: rate_limit on, a REGISTER flood from 127.0.0.3 is throttled while
-# a UE on 127.0.0.2 registers; oversize: a REGISTER over the (default,
+# a UE on 127.0.0.2 registers, and 20000 more refused requests do not grow
+# the P-CSCF's memory (refusals are stateless); oversize: a REGISTER over the (default,
 # 65535) max_message_size over TCP gets 513 or is dropped, the largest UDP
 # datagram does no harm; tls: a lab certificate
 # (openssl req), REGISTER over TLS (openssl s_client smoke, then Python's
@@ -46,7 +47,8 @@ esac
 extra=""
 [ "$MODE" = oversize ] && extra=65535
 [ "$MODE" = tls ] && extra=$TLS_PORT
-timeout 40 python3 "$DIR/hygiene.py" "$MODE" "$P_PORT" "$CORE_PORT" $extra > "$work/hygiene.out" 2>&1 ||
+PCSCF_PID=$pcscf_pid timeout 60 python3 "$DIR/hygiene.py" "$MODE" "$P_PORT" "$CORE_PORT" $extra \
+	> "$work/hygiene.out" 2>&1 ||
 	fail "$(cat "$work/hygiene.out")"
 cat "$work/hygiene.out"
 # The P-CSCF sums refusals up once a second: allow it a few seconds.
