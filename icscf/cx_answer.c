@@ -5,6 +5,7 @@
 #include "icscf_cx.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #include <freeDiameter/libfdcore.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
+
+#include "ims/sip.h"
 
 struct cx_call {
 	icscf_cx_fn cb;
@@ -121,4 +124,16 @@ bool icscf_cx_shed(struct icscf *n, nta_incoming_t *irq, unsigned percent)
 			    SIPTAG_HEADER_STR(ICSCF_OVERLOAD_RETRY_AFTER), TAG_END());
 	nta_incoming_destroy(irq);
 	return true;
+}
+
+int icscf_cx_screen(void *ctx, msg_t *msg, const sip_t *sip, char *extra, size_t extra_len)
+{
+	struct icscf *n = ctx;
+
+	(void)msg;
+	if (sip->sip_request->rq_method != sip_method_register || sip_hdr_has_credentials(sip) ||
+	    !dia_bridge_busy(n->cx, ICSCF_ADMIT_PERCENT))
+		return 0;
+	snprintf(extra, extra_len, "%s", ICSCF_OVERLOAD_RETRY_AFTER);
+	return 503;
 }

@@ -79,5 +79,9 @@ bool icscf_cx_retry_later(enum icscf_cx_proc proc, const struct icscf_cx_answer 
  * bridge is over `percent` % of its bound: returns true, the caller
  * returns 0 from the leg callback; false: go on. */
 bool icscf_cx_shed(struct icscf *n, nta_incoming_t *irq, unsigned percent);
+/* sipagent screen (before any transaction exists): a REGISTER without
+ * credentials while the bridge is over ICSCF_ADMIT_PERCENT is answered 503
+ * statelessly, so a registration storm costs no transaction memory. */
+int icscf_cx_screen(void *ctx, msg_t *msg, const sip_t *sip, char *extra, size_t extra_len);
 
 #endif

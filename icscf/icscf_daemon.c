@@ -13,6 +13,7 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag.h>
 
+#include "icscf_cx.h"
 #include "icscf_node.h"
 
 void icscf_job_link(struct icscf *n, struct icscf_job *job)
@@ -123,6 +124,7 @@ int icscf_start(struct ims_daemon *d, void *cfgp)
 	rc = sipagent_create(n->root, &cfg->sip, icscf_on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;
+	sipagent_set_screen(n->sip, icscf_cx_screen);
 	rc = icscf_trust_build(n, cfg, &n->trust);
 	if (rc < 0) {
 		log_err("trust domain: %s", strerror(-rc));

@@ -157,6 +157,7 @@ diameter:
     - identity: hss.open-ims.test
       address: 127.0.0.1
       port: $DIAPORT
+  max_pending: 4
 cx:
   timeout: 2s
 domains: [open-ims.test]
@@ -343,6 +344,43 @@ sed -e "s|@METHOD@|REGISTER|g" -e "s|@RURI@|sip:open-ims.test|g" \
 UE_PID=$!
 wait_log "$WORK/s3.msg" "^To: <sip:bob@open-ims.test>" 10 &&
 	ok "REGISTER of bob waits at the hung S-CSCF" || bad "bob's REGISTER did not reach scscf3"
+
+# HSS frozen (SIGSTOP): UARs pile up. Beyond 3 in flight (75 % of
+# diameter.max_pending 4) a new REGISTER is refused 503 + Retry-After at
+# once, statelessly (the sipagent screen); those waiting get 480 after cx.timeout.
+kill -STOP "$HSS_PID"
+python3 - "$IPORT" >"$WORK/storm.out" 2>&1 <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(0.3)
+me = s.getsockname()[1]
+for i in range(8):
+    s.sendto(("REGISTER sip:open-ims.test SIP/2.0\r\n"
+              "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-storm%d;rport\r\n"
+              "Max-Forwards: 70\r\nFrom: <sip:alice@open-ims.test>;tag=st%d\r\n"
+              "To: <sip:alice@open-ims.test>\r\nCall-ID: storm-%d\r\nCSeq: 1 REGISTER\r\n"
+              "Contact: <sip:alice@127.0.0.1:%d>\r\nP-Visited-Network-ID: open-ims.test\r\n"
+              "Expires: 600\r\nContent-Length: 0\r\n\r\n" % (me, i, i, i, me)).encode(),
+             ("127.0.0.1", port))
+    time.sleep(0.05)
+end = time.time() + 4
+while time.time() < end:
+    try:
+        d = s.recv(65535).decode(errors="replace")
+    except socket.timeout:
+        continue
+    first = d.split("\r\n", 1)[0]
+    ra = [l for l in d.split("\r\n") if l.lower().startswith("retry-after:")]
+    print(first, ra[0] if ra else "")
+PY
+kill -CONT "$HSS_PID"
+n503=$(grep -c "^SIP/2.0 503 .*Retry-After: 2" "$WORK/storm.out")
+n480=$(grep -c "^SIP/2.0 480" "$WORK/storm.out")
+[ "$n503" -ge 4 ] && [ "$n480" -ge 1 ] &&
+	ok "REGISTER storm with the HSS frozen: $n503 refused 503 + Retry-After at once, $n480 waited for Cx (480)" ||
+	bad "REGISTER storm: $n503 x 503, $n480 x 480: $(tr '\n' '|' <"$WORK/storm.out")"
 
 # HSS gone: the UAR cannot complete; 480 within the Cx bound (2s), no hang.
 kill -KILL "$HSS_PID"; HSS_PID=
