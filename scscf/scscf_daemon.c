@@ -12,6 +12,7 @@
 
 #include <sofia-sip/sip_status.h>
 
+#include "ims/admit.h"
 #include "ifc/ifc_shared.h"
 #include "registrar/reg_profile.h"
 #include "registrar/registrar.h"
@@ -27,6 +28,24 @@ struct scscf {
 	struct ifc_shared_table *shared;  /* registrar.shared_ifc_sets, or NULL */
 	bool dia_started;
 };
+
+/* sipagent screen: session overload refusals go out statelessly (a flood
+ * of refused INVITEs keeps no transaction for Timer J). */
+static int screen(void *ctx, msg_t *msg, const sip_t *sip, char *extra, size_t extra_len)
+{
+	struct scscf *n = ctx;
+	sip_method_t m = sip->sip_request->rq_method;
+
+	(void)msg;
+	if (!n->sess || m == sip_method_register ||
+	    (m == sip_method_subscribe && sip->sip_event &&
+	     strcasecmp(sip->sip_event->o_type, "reg") == 0))
+		return 0;
+	if (!session_screen(n->sess, sip))
+		return 0;
+	snprintf(extra, extra_len, "Retry-After: %s", ADMIT_RETRY_AFTER);
+	return 503;
+}
 
 static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 {
@@ -156,6 +175,7 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 	rc = sipagent_create(ims_daemon_root(d), &cfg->sip, on_request, n, &n->sip);
 	if (rc < 0)
 		return rc;
+	sipagent_set_screen(n->sip, screen);
 	rc = load_shared_sets(n, cfg->registrar.shared_ifc_sets);
 	if (rc < 0)
 		return rc;

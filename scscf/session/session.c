@@ -318,17 +318,24 @@ static bool never_shed(const sip_t *sip)
 	}
 }
 
-/* Overload control of initial requests (admit.h), decided before any copy
- * or parsing: a refusal is the cheapest answer we have. A request back
- * from an AS is not asked: its session was admitted already. */
-static bool overloaded(struct session *s, nta_incoming_t *irq, const sip_t *sip)
+/* Overload control of initial requests (admit.h), decided by the sipagent
+ * screen before any transaction exists: a refusal is the cheapest answer
+ * we have and leaves nothing behind. A request back from an AS is not
+ * asked: its session was admitted already. */
+bool session_screen(struct session *s, const sip_t *sip)
 {
-	if (never_shed(sip) || admit_check(&s->admit, false))
+	char token[SESS_ODI_TOKEN_LEN + 1];
+	enum sess_kind kind;
+
+	if (never_shed(sip))
 		return false;
-	nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE,
-			    SIPTAG_RETRY_AFTER_STR(ADMIT_RETRY_AFTER), TAG_END());
-	nta_incoming_destroy(irq);
-	return true;
+	kind = sess_classify(&s->self, sip, token, sizeof token);
+	if (kind == SESS_IN_DIALOG || kind == SESS_FROM_AS)
+		return false;
+	if (kind == SESS_TERMINATING && !sip->sip_route &&
+	    sess_url_is_us(&s->self, sip->sip_request->rq_url))
+		return false;
+	return !admit_check(&s->admit, false);
 }
 
 int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip)
@@ -355,8 +362,6 @@ int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip)
 	if (kind == SESS_TERMINATING && !sip->sip_route &&
 	    sess_url_is_us(&s->self, sip->sip_request->rq_url))
 		return for_us(irq, sip);
-	if (kind != SESS_FROM_AS && overloaded(s, irq, sip))
-		return 0;
 	job.req = sipproxy_request_copy(irq, &status);
 	if (!job.req)
 		return status;

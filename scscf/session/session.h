@@ -21,6 +21,8 @@
 #ifndef SCSCF_SESSION_H
 #define SCSCF_SESSION_H
 
+#include <stdbool.h>
+
 #include <sofia-sip/nta.h>
 #include <sofia-sip/sip.h>
 
@@ -46,5 +48,11 @@ void session_destroy(struct session *s);
 /* Any request but REGISTER, sipagent callback convention: 0 when answered
  * or forwarded, else the SIP status for the agent to send. */
 int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip);
+/* Overload control of a new request, before any transaction exists (the
+ * daemon's sipagent screen): true = refuse it now with 503 and
+ * Retry-After ADMIT_RETRY_AFTER (an initial request while the session's
+ * admission control sheds; never in-dialog requests, ACK, CANCEL, requests
+ * back from an AS or addressed to the S-CSCF itself). */
+bool session_screen(struct session *s, const sip_t *sip);
 
 #endif
