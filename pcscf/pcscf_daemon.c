@@ -202,6 +202,8 @@ static void on_sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 
 	(void)magic;
 	(void)t;
+	admit_tick(&n->reg_admit);
+	admit_tick(&n->req_admit);
 	if ((shed = admit_take_refused(&n->reg_admit)))
 		log_warn("overload: %llu REGISTER(s) refused with 503 in the last second, "
 			 "%zu at the core", (unsigned long long)shed, n->reg_admit.pending);

@@ -57,6 +57,14 @@ void admit_sample(struct admit *a, long long ms)
 		ms = 0;
 	/* EWMA, weight 1/8: follows within a few dozen requests. */
 	a->latency += (ms - a->latency) / 8;
+	a->samples++;
+}
+
+void admit_tick(struct admit *a)
+{
+	if (a->samples == a->samples_at_tick)
+		a->latency /= 2;
+	a->samples_at_tick = a->samples;
 }
 
 uint64_t admit_take_refused(struct admit *a)

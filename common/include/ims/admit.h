@@ -15,6 +15,14 @@
  *    ramp_ms (spread evenly, no randomness). Only while at least
  *    min_window requests are in flight, so that the estimate keeps being
  *    refreshed and an idle node never refuses.
+ * The estimate only moves with samples, and while everything is refused
+ * no new sample comes; requests lost downstream stay "in flight" until
+ * their transaction times out (32 s), keeping the window full. So the owner
+ * calls admit_tick() once a second: a second without any sample halves
+ * the estimate, and new work is let in again within a few seconds to
+ * measure afresh (seen at 6000 MESSAGE/s through the P-CSCF: 22 requests
+ * lost at the core froze the estimate at 676 ms and every request was
+ * refused for 30 s).
  * Refusals are counted for a once-a-second summary (admit_take_refused)
  * instead of a log line per request.
  *
@@ -42,6 +50,8 @@ struct admit {
 	size_t pending;           /* in flight (admit_enter - admit_leave) */
 	long long latency;        /* ms, smoothed */
 	double debt;              /* fractional refusals owed (ramp) */
+	uint64_t samples;         /* admit_sample calls, for admit_tick */
+	uint64_t samples_at_tick;
 	uint64_t refused, reported;
 };
 
@@ -68,6 +78,10 @@ static inline void admit_leave(struct admit *a)
 
 /* The time one request took downstream (ms, >= 0). */
 void admit_sample(struct admit *a, long long ms);
+
+/* Once a second: without a sample since the previous tick the estimate
+ * is stale; halve it (see above). */
+void admit_tick(struct admit *a);
 
 /* Refusals since the previous call (0 when none: nothing to log). */
 uint64_t admit_take_refused(struct admit *a);

@@ -107,6 +107,33 @@ static void test_admit_idle_node_never_refuses_on_a_stale_latency(void **state)
 	assert_true(admit_check(&a, false));
 }
 
+static void test_admit_tick_lets_work_in_again_when_no_sample_comes(void **state)
+{
+	struct admit a;
+	int i, ticks = 0;
+
+	(void)state;
+	admit_init(&a, 100, 75, 300, 300, 8);
+	for (i = 0; i < 64; i++)
+		admit_sample(&a, 700);
+	for (i = 0; i < 20; i++)
+		admit_enter(&a);            /* lost downstream: never answered */
+	assert_int_equal(offer(&a, 10, false), 0);
+	admit_tick(&a);                     /* samples came in this second */
+	assert_in_range(a.latency, 600, 700);
+	while (!admit_check(&a, false) && ticks < 10) {
+		admit_tick(&a);
+		ticks++;
+	}
+	assert_in_range(ticks, 1, 3);
+	/* Fresh samples that are still slow shed again at once. */
+	for (i = 0; i < 64; i++)
+		admit_sample(&a, 700);
+	assert_false(admit_check(&a, false));
+	admit_tick(&a);
+	assert_in_range(a.latency, 600, 700);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_admit_latency_step_sheds_all_new_work_above_target),
 		cmocka_unit_test(test_admit_latency_ramp_sheds_a_growing_share),
 		cmocka_unit_test(test_admit_idle_node_never_refuses_on_a_stale_latency),
+		cmocka_unit_test(test_admit_tick_lets_work_in_again_when_no_sample_comes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
