@@ -112,7 +112,8 @@ int pcscf_originating(struct pcscf *n, nta_incoming_t *irq, const struct flow *s
 
 	if (overloaded(n, irq))
 		return 0;
-	req = sipproxy_request_copy(irq, &status);
+	/* Edited in place: nothing retries it, and src was read already. */
+	req = sipproxy_request_take(irq, &status);
 	if (!req)
 		return status;
 	if ((rc = id_assert(req, reg, &asserted)) < 0 || (rc = set_route(req, reg)) < 0 ||

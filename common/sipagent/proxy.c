@@ -28,11 +28,27 @@ struct sipproxy_tx {
 	bool waiting;             /* final response TAKEN, caller decides */
 };
 
+/* RFC 3261 16.6 step 3: Max-Forwards decremented, or 70 when absent.
+ * Returns 0, or the status to answer (483 at 0, 500 on memory failure). */
+static int hop(msg_t *msg)
+{
+	sip_t *sip = sip_object(msg);
+
+	if (sip->sip_max_forwards) {
+		if (sip->sip_max_forwards->mf_count == 0)
+			return 483;
+		sip->sip_max_forwards->mf_count--;
+		/* Forget the received text so the new value is encoded. */
+		sip_fragment_clear(sip->sip_max_forwards->mf_common);
+		return 0;
+	}
+	return sip_add_tl(msg, sip, SIPTAG_MAX_FORWARDS_STR("70"), TAG_END()) < 0 ? 500 : 0;
+}
+
 msg_t *sipproxy_request_copy(nta_incoming_t *irq, int *status)
 {
 	msg_t *orig = nta_incoming_getrequest(irq);
 	msg_t *copy;
-	sip_t *sip;
 
 	*status = 500;
 	if (!orig)
@@ -41,20 +57,25 @@ msg_t *sipproxy_request_copy(nta_incoming_t *irq, int *status)
 	msg_destroy(orig);
 	if (!copy)
 		return NULL;
-	sip = sip_object(copy);
-	if (sip->sip_max_forwards) {
-		if (sip->sip_max_forwards->mf_count == 0) {
-			*status = 483;
-			msg_destroy(copy);
-			return NULL;
-		}
-		sip->sip_max_forwards->mf_count--;
-		/* Forget the received text so the new value is encoded. */
-		sip_fragment_clear(sip->sip_max_forwards->mf_common);
-	} else {
-		sip_add_tl(copy, sip, SIPTAG_MAX_FORWARDS_STR("70"), TAG_END());
+	if ((*status = hop(copy)) != 0) {
+		msg_destroy(copy);
+		return NULL;
 	}
 	return copy;
+}
+
+msg_t *sipproxy_request_take(nta_incoming_t *irq, int *status)
+{
+	msg_t *msg = nta_incoming_getrequest(irq);
+
+	*status = 500;
+	if (!msg)
+		return NULL;
+	if ((*status = hop(msg)) != 0) {
+		msg_destroy(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 static void tx_free(struct sipproxy_tx *tx)

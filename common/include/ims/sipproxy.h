@@ -43,6 +43,19 @@ typedef enum sipproxy_verdict (*sipproxy_response_fn)(void *ctx, struct sipproxy
  * Max-Forwards was 0; 500 on memory failure) for the caller to return. */
 msg_t *sipproxy_request_copy(nta_incoming_t *irq, int *status);
 
+/* The same, but the received request itself (a new reference) instead of
+ * a copy: saves duplicating every header of every relayed request (~2 KB
+ * of heap kept for the client transaction's life). The server transaction
+ * keeps its own pointers to the received Via, From, To, Call-ID and CSeq;
+ * they stay valid and unchanged as long as the caller only removes headers
+ * (a removed header stays allocated in the message) and adds new ones, so
+ * the responses nta makes itself (408, 503) still answer the sender right.
+ * Not for a request that may be retried (keep_for_retry copies the request
+ * as forwarded, not as received), nor where anyone reads the request's
+ * source address or the irq's request after forwarding: nta puts the next
+ * hop's address in the message. */
+msg_t *sipproxy_request_take(nta_incoming_t *irq, int *status);
+
 /* Forward req (taken, whatever the result) to next_hop (a SIP URI string;
  * NULL = route by the request's Route set / Request-URI). cb may be NULL
  * (every response relayed). keep_for_retry keeps a copy of req so that
