@@ -1,6 +1,7 @@
 /* P-Charging-Vector and P-Charging-Function-Addresses (RFC 7315 4.5, 4.6;
  * TS 24.229 7.2A.5). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -39,22 +40,37 @@ static char *param_value(su_home_t *home, const char *v)
 	return sipi_is_token(v) ? su_strdup(home, v) : su_sprintf(home, "\"%s\"", v);
 }
 
+/* Append ";name=value" (no ";" first) to buf at *o; values that are not
+ * tokens (e.g. IPv6 references) go quoted. -ENOSPC when it does not fit. */
+static int put_param(char *buf, size_t len, size_t *o, const char *name, const char *v)
+{
+	int w = snprintf(buf + *o, len - *o, sipi_is_token(v) ? "%s%s=%s" : "%s%s=\"%s\"",
+			 *o ? ";" : "", name, v);
+
+	if (w < 0 || (size_t)w >= len - *o)
+		return -ENOSPC;
+	*o += (size_t)w;
+	return 0;
+}
+
+/* Built on the stack: the message (kept by the server transaction for up
+ * to 32 s on the P-CSCF) gets only the header line, not the intermediate
+ * strings. */
 int sip_hdr_add_charging_vector(msg_t *msg, const struct sip_charging_vector *pcv)
 {
-	su_home_t *home = msg_home(msg);
-	const char *names[] = { "icid-generated-at", "orig-ioi", "term-ioi" };
-	char *s;
+	const char *names[] = { "icid-value", "icid-generated-at", "orig-ioi", "term-ioi" };
+	char buf[1024];
+	size_t o = 0;
+	int rc = 0;
 
 	if (!msg || !pcv || !pcv->icid_value || !*pcv->icid_value)
 		return -EINVAL;
-	const char *vals[] = { pcv->icid_generated_at, pcv->orig_ioi, pcv->term_ioi };
-	s = su_sprintf(home, "icid-value=%s", param_value(home, pcv->icid_value));
-	for (size_t i = 0; s && i < 3; i++)
+	const char *vals[] = { pcv->icid_value, pcv->icid_generated_at, pcv->orig_ioi,
+			       pcv->term_ioi };
+	for (size_t i = 0; rc == 0 && i < 4; i++)
 		if (vals[i])
-			s = su_sprintf(home, "%s;%s=%s", s, names[i], param_value(home, vals[i]));
-	if (!s)
-		return -ENOMEM;
-	return sip_hdr_add_raw(msg, "P-Charging-Vector", s);
+			rc = put_param(buf, sizeof buf, &o, names[i], vals[i]);
+	return rc < 0 ? rc : sip_hdr_add_raw(msg, "P-Charging-Vector", buf);
 }
 
 static int push(su_home_t *home, const char ***v, size_t *n, const char *item)

@@ -37,8 +37,9 @@ int64_t sess_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Once a second, only when something was refused: one line, not one per
- * request (a flood must not turn into a flood of log lines). */
+/* Once a second: age a latency estimate no answer refreshed (ims/admit.h),
+ * and only when something was refused one line, not one per request (a
+ * flood must not turn into a flood of log lines). */
 static void on_report(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
 	struct session *s = (struct session *)arg;
@@ -46,6 +47,7 @@ static void on_report(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg
 
 	(void)magic;
 	(void)t;
+	admit_tick(&s->admit);
 	if (n)
 		log_warn("overload: %llu initial request(s) refused with 503 in the last second, "
 			 "%zu in flight, latency %lld ms", (unsigned long long)n, s->admit.pending,
