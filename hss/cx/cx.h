@@ -66,6 +66,8 @@ int cx_get_str(void *parent, uint32_t code, char *buf, size_t len);
 int cx_missing_avp(struct msg *ans, uint32_t code);
 /* Server-Capabilities for impi (NULL = default set), TS 29.228 6.3.4. */
 int cx_add_capabilities(struct store *st, struct msg *ans, const char *impi);
+/* The same from capabilities already read (store_impu_get_caps). */
+int cx_add_caps(struct msg *ans, const struct store_caps *caps);
 /* true if visited is the home network (the realm or a configured name). */
 bool cx_is_home_network(const struct cx_server *srv, const char *visited);
 
@@ -86,6 +88,9 @@ int cx_user_data_build(struct store *st, const char *impi, const char *impu,
  * Service profiles come through profile_cache.h. */
 int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
 			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out);
+/* The same for an implicit set already read (store_implicit_set_checked). */
+int cx_user_data_build_from(struct store *st, const char *impi, const struct store_impu *set,
+			    size_t n, char **xml, size_t *len);
 /* The document itself, without the database (cx_user_data_build loads, this
  * writes): set[] in stored order (default IMPU first); profiles[] the
  * service profiles set[] refers to (found by id; an id without one gives a

@@ -123,23 +123,29 @@ int cx_missing_avp(struct msg *ans, uint32_t code)
 	return ret;
 }
 
+int cx_add_caps(struct msg *ans, const struct store_caps *caps)
+{
+	struct avp *grp = NULL;
+	int ret;
+
+	/* TS 29.229 6.3.4: Mandatory-Capability*, Optional-Capability*, Server-Name* */
+	ret = dia_add_group(ans, CX_AVP_SERVER_CAPABILITIES, &grp);
+	for (size_t i = 0; ret == 0 && i < caps->n_mandatory; i++)
+		ret = dia_add_u32(grp, CX_AVP_MANDATORY_CAPABILITY, caps->mandatory[i]);
+	for (size_t i = 0; ret == 0 && i < caps->n_optional; i++)
+		ret = dia_add_u32(grp, CX_AVP_OPTIONAL_CAPABILITY, caps->optional[i]);
+	for (size_t i = 0; ret == 0 && i < caps->server_names.n; i++)
+		ret = dia_add_utf8(grp, CX_AVP_SERVER_NAME, caps->server_names.v[i]);
+	return ret;
+}
+
 int cx_add_capabilities(struct store *st, struct msg *ans, const char *impi)
 {
 	struct store_caps caps = { 0 };
-	struct avp *grp = NULL;
 	int ret = store_caps_get(st, impi, &caps);
 
-	if (ret != 0)
-		goto out;
-	/* TS 29.229 6.3.4: Mandatory-Capability*, Optional-Capability*, Server-Name* */
-	ret = dia_add_group(ans, CX_AVP_SERVER_CAPABILITIES, &grp);
-	for (size_t i = 0; ret == 0 && i < caps.n_mandatory; i++)
-		ret = dia_add_u32(grp, CX_AVP_MANDATORY_CAPABILITY, caps.mandatory[i]);
-	for (size_t i = 0; ret == 0 && i < caps.n_optional; i++)
-		ret = dia_add_u32(grp, CX_AVP_OPTIONAL_CAPABILITY, caps.optional[i]);
-	for (size_t i = 0; ret == 0 && i < caps.server_names.n; i++)
-		ret = dia_add_utf8(grp, CX_AVP_SERVER_NAME, caps.server_names.v[i]);
-out:
+	if (ret == 0)
+		ret = cx_add_caps(ans, &caps);
 	store_caps_free(&caps);
 	return ret;
 }

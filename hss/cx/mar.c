@@ -206,32 +206,20 @@ static struct cx_result mar_digest(const struct mar_req *rq, const struct store_
 	return ret == 0 ? CX_BASE(DIA_SUCCESS) : CX_BASE(DIA_UNABLE_TO_COMPLY);
 }
 
-/* 6.3.1.1: while not registered (or only unregistered) the HSS keeps the
- * requesting S-CSCF's name, so a re-attempt reaches the same S-CSCF. A
- * registered identity keeps its S-CSCF until a SAR moves it. */
-static int mar_store_server(struct store *st, const struct mar_req *rq,
-			    const struct store_impu *pu)
-{
-	if (pu->reg_state == STORE_REGISTERED || strcmp(pu->scscf_name, rq->server) == 0)
-		return 0;
-	return store_reg_set(st, rq->impu, NULL, pu->reg_state, rq->server);
-}
-
-/* The identities check and the S-CSCF name of 6.3.1.1, skipped when the
- * same IMPI/IMPU/server passed it within the cache TTL. */
+/* The identities check and the S-CSCF name of 6.3.1.1 (while not
+ * registered, or only unregistered, the HSS keeps the requesting S-CSCF's
+ * name so a re-attempt reaches the same S-CSCF; a registered identity keeps
+ * its S-CSCF until a SAR moves it): one statement, store_mar_assign.
+ * Skipped when the same IMPI/IMPU/server passed it within the cache TTL. */
 static int mar_check_impu(struct cx_server *srv, struct store *st, const struct mar_req *rq)
 {
-	struct store_impu pu;
 	int ret;
 
 	if (auth_cache_impu_fresh(srv->auth, rq->impi, rq->impu, rq->server))
 		return 0;
-	ret = store_impu_get_checked(st, rq->impu, rq->impi, &pu, NULL);
+	ret = store_mar_assign(st, rq->impu, rq->impi, rq->server);
 	if (ret != 0)
 		return ret;
-	ret = mar_store_server(st, rq, &pu);
-	if (ret != 0)
-		return ret == -ENOENT ? -EIO : ret;
 	auth_cache_note_impu(srv->auth, rq->impi, rq->impu, rq->server);
 	return 0;
 }

@@ -128,8 +128,7 @@ static int sar_add_identities(struct store *st, const struct sar_req *rq, const 
 /* A re-registration usually changes nothing: when the implicit set just
  * read (in this request, after every earlier write was committed) already
  * holds the state, S-CSCF name and IMPI the SAR would write, the write is
- * skipped; what the SAA reports is then durable already. n == 0 (set not
- * read): write. */
+ * skipped; what the SAA reports is then durable already. */
 static bool set_unchanged(const struct store_impu *set, size_t n, const struct sar_req *rq,
 			  const struct sar_action *act)
 {
@@ -150,7 +149,7 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 	struct store_impu pu;
 	struct sar_action act;
 	struct store_impu *set = NULL;
-	size_t n_set = 0;
+	size_t n_set = 0, pos = 0;
 	const char *impi;
 	char *xml = NULL;
 	size_t xml_len = 0;
@@ -160,16 +159,22 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 
 	if (!st)
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
-	ret = rq->impi[0] ? store_impu_get_checked(st, rq->impu, rq->impi, &pu, &n_impis)
-			  : store_impu_get(st, rq->impu, &pu);
+	/* The IMPU, its check against User-Name and its implicit set: one read. */
+	ret = store_implicit_set_checked(st, rq->impu, rq->impi[0] ? rq->impi : NULL, &set,
+					 &n_set, &pos, &n_impis);
 	if (ret != 0)
 		return cx_result_of_store(ret, "SAR");
+	pu = set[pos];
 	*state_after = pu.reg_state;
-	if (!sar_action_of(rq->type, &pu, &act))
+	if (!sar_action_of(rq->type, &pu, &act)) {
+		free(set);
 		return CX_EXP(DIA_EXP_ERROR_IN_ASSIGNMENT_TYPE);
+	}
 	/* NO_ASSIGNMENT: only the assigned S-CSCF may read the profile. */
-	if (rq->type == CX_SAT_NO_ASSIGNMENT && strcmp(pu.scscf_name, rq->server) != 0)
+	if (rq->type == CX_SAT_NO_ASSIGNMENT && strcmp(pu.scscf_name, rq->server) != 0) {
+		free(set);
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
+	}
 	impi = rq->impi[0] ? rq->impi : pu.last_impi;
 	/* UNREGISTERED_USER for a user never registered: no User-Name and no
 	 * last IMPI; the PrivateID is then one of the IMPU's IMPIs
@@ -183,9 +188,11 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 		impi = pu.last_impi;
 	}
 	if (act.user_data && rq->data_available != CX_USER_DATA_ALREADY_AVAILABLE) {
-		ret = cx_user_data_build_set(st, impi, rq->impu, &xml, &xml_len, &set, &n_set);
-		if (ret != 0)
+		ret = cx_user_data_build_from(st, impi, set, n_set, &xml, &xml_len);
+		if (ret != 0) {
+			free(set);
 			return cx_result_of_store(ret == -ENOENT ? -EIO : ret, "SAR");
+		}
 	}
 	unchanged = act.set_state && set_unchanged(set, n_set, rq, &act);
 	free(set);

@@ -28,8 +28,8 @@ static const char *uat_name(uint32_t t)
 }
 
 /* 6.1.1.1 step 4: the answer follows the registration state. */
-static struct cx_result uar_by_state(struct store *st, const struct uar_req *rq,
-				     const struct store_impu *pu, struct msg *ans, int *err)
+static struct cx_result uar_by_state(const struct uar_req *rq, const struct store_impu *pu,
+				     const struct store_caps *caps, struct msg *ans, int *err)
 {
 	bool assigned = pu->scscf_name[0] != '\0';
 
@@ -45,7 +45,7 @@ static struct cx_result uar_by_state(struct store *st, const struct uar_req *rq,
 	if (rq->auth_type == CX_UAT_REGISTRATION_AND_CAPABILITIES) {
 		/* The I-CSCF asks for a new S-CSCF selection: capabilities and
 		 * DIAMETER_SUCCESS, no Server-Name. */
-		*err = cx_add_capabilities(st, ans, rq->impi);
+		*err = cx_add_caps(ans, caps);
 		return CX_BASE(DIA_SUCCESS);
 	}
 	/* REGISTRATION: an S-CSCF name stored (registered, unregistered, or kept
@@ -55,7 +55,7 @@ static struct cx_result uar_by_state(struct store *st, const struct uar_req *rq,
 		*err = dia_add_utf8(ans, CX_AVP_SERVER_NAME, pu->scscf_name);
 		return CX_EXP(DIA_EXP_SUBSEQUENT_REGISTRATION);
 	}
-	*err = cx_add_capabilities(st, ans, rq->impi);
+	*err = cx_add_caps(ans, caps);
 	return CX_EXP(DIA_EXP_FIRST_REGISTRATION);
 }
 
@@ -63,6 +63,7 @@ int cx_uar(void *ctx, struct msg *req, struct msg *ans)
 {
 	struct cx_server *srv = ctx;
 	struct uar_req rq = { .auth_type = CX_UAT_REGISTRATION };
+	struct store_caps caps = { 0 };
 	struct store_impu pu;
 	struct store *st;
 	struct cx_result r;
@@ -86,8 +87,10 @@ int cx_uar(void *ctx, struct msg *req, struct msg *ans)
 		r = CX_BASE(DIA_UNABLE_TO_COMPLY);
 		goto out;
 	}
-	/* Steps 1-2: both identities known, and associated. */
-	ret = store_impu_get_checked(st, rq.impu, rq.impi, &pu, NULL);
+	/* Steps 1-2: both identities known, and associated; the capabilities
+	 * of step 4 come along when no S-CSCF name is stored (or asked for). */
+	ret = store_impu_get_caps(st, rq.impu, rq.impi,
+				  rq.auth_type == CX_UAT_REGISTRATION_AND_CAPABILITIES, &pu, &caps);
 	if (ret != 0) {
 		r = cx_result_of_store(ret, "UAR");
 		goto out;
@@ -110,12 +113,13 @@ int cx_uar(void *ctx, struct msg *req, struct msg *ans)
 			goto out;
 		}
 	}
-	r = uar_by_state(st, &rq, &pu, ans, &err);
+	r = uar_by_state(&rq, &pu, &caps, ans, &err);
 	if (err != 0) {
 		log_err("UAR: building the answer failed: %s", strerror(-err));
 		r = CX_BASE(DIA_UNABLE_TO_COMPLY);
 	}
 out:
+	store_caps_free(&caps);
 	log_notice("UAR impi=%s impu=%s visited=%s type=%s -> %s", rq.impi, rq.impu, rq.visited,
 		   uat_name(rq.auth_type), cx_result_str(r, rs));
 	return cx_result_set(ans, r);

@@ -361,19 +361,15 @@ static int expand_profiles(struct store *st, struct store_service_profile **prof
 	return ret;
 }
 
-int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
-			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out)
+int cx_user_data_build_from(struct store *st, const char *impi, const struct store_impu *set,
+			    size_t n, char **xml, size_t *len)
 {
 	struct store_service_profile **profiles = NULL;
 	struct profile_ref *refs = NULL;
-	struct store_impu *set = NULL;
-	size_t n = 0, n_profiles = 0;
-	int ret = store_implicit_set_get(st, impu, &set, &n);
+	size_t n_profiles = 0;
+	int ret = -ENOMEM;
 
 	*xml = NULL;
-	if (ret != 0)
-		goto out;
-	ret = -ENOMEM;
 	if (n && (!(profiles = calloc(n, sizeof *profiles)) || !(refs = calloc(n, sizeof *refs))))
 		goto out;
 	ret = 0;
@@ -400,6 +396,19 @@ out:
 		profile_cache_release(&refs[i]);
 	free(refs);
 	free(profiles);
+	return ret;
+}
+
+int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
+			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out)
+{
+	struct store_impu *set = NULL;
+	size_t n = 0;
+	int ret = store_implicit_set_get(st, impu, &set, &n);
+
+	*xml = NULL;
+	if (ret == 0)
+		ret = cx_user_data_build_from(st, impi, set, n, xml, len);
 	if (ret == 0 && set_out) {
 		*set_out = set;
 		*n_out = n;

@@ -131,6 +131,7 @@ struct store_strv {
 	char **v;
 	size_t n;
 };
+struct store_caps;   /* below, with store_caps_get */
 void store_strv_free(struct store_strv *sv);  /* frees the items, zeroes sv */
 
 int store_impu_get(struct store *st, const char *impu, struct store_impu *out);
@@ -142,6 +143,21 @@ int store_impi_impu_check(struct store *st, const char *impi, const char *impu);
  * filled), or -errno. *n_impis (if not NULL): how many IMPIs share impu. */
 int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
 			   struct store_impu *out, unsigned int *n_impis);
+/* The UAR read (TS 29.228 6.1.1.1) in one round trip: store_impu_get_checked()
+ * and, when want_caps or impu has no S-CSCF name stored, the capability set
+ * of impi's subscription as store_caps_get() gives it (else *caps empty).
+ * Returns as store_impu_get_checked; on success *caps is the caller's
+ * (store_caps_free), on error it is empty. */
+int store_impu_get_caps(struct store *st, const char *impu, const char *impi, bool want_caps,
+			struct store_impu *out, struct store_caps *caps);
+/* The SAR read in one round trip: the implicit set of impu (as
+ * store_implicit_set_get) with the identities check of
+ * store_impu_get_checked when impi is not NULL. 0 with *out (malloc'd,
+ * free()), *n, *pos (index of impu in it) and *n_impis (IMPIs sharing impu,
+ * if not NULL); -ENOENT, -EACCES or -errno with nothing returned. */
+int store_implicit_set_checked(struct store *st, const char *impu, const char *impi,
+			       struct store_impu **out, size_t *n, size_t *pos,
+			       unsigned int *n_impis);
 /* The implicit registration set of impu in stored order (default first).
  * *out is a malloc'd array of *n records, free() it. */
 int store_implicit_set_get(struct store *st, const char *impu,
@@ -164,6 +180,12 @@ int store_visited_network_allowed(struct store *st, const char *impi,
  * scscf_name (NULL clears it) and the last IMPI (NULL leaves it). */
 int store_reg_set(struct store *st, const char *impu, const char *impi,
 		  enum store_reg_state state, const char *scscf_name);
+/* The MAR's identities check and S-CSCF name (TS 29.228 6.3.1.1) in one
+ * statement: if impi and impu are associated, store server as the S-CSCF
+ * name of impu's implicit set unless impu is registered (state unchanged).
+ * 0 when they are associated (written or not); else as
+ * store_impi_impu_check: -ENOENT, -EACCES (one more query tells which). */
+int store_mar_assign(struct store *st, const char *impu, const char *impi, const char *server);
 /* Clear the S-CSCF name of impu's implicit set (state unchanged). */
 int store_scscf_clear(struct store *st, const char *impu);
 

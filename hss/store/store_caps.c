@@ -85,6 +85,64 @@ int store_caps_get(struct store *st, const char *impi, struct store_caps *out)
 	return rc;
 }
 
+static int caps_push_code(struct store_caps *c, uint32_t code, bool mandatory)
+{
+	uint32_t **v = mandatory ? &c->mandatory : &c->optional;
+	size_t *n = mandatory ? &c->n_mandatory : &c->n_optional;
+	uint32_t *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = code;
+	return 0;
+}
+
+static int caps_push_name(struct store_caps *c, const char *name, size_t len)
+{
+	struct store_strv *sv = &c->server_names;
+	char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	sv->v = nv;
+	if (!(nv[sv->n] = strndup(name, len)))
+		return -ENOMEM;
+	sv->n++;
+	return 0;
+}
+
+int sdb_caps_parse(const char *codes, const char *names, struct store_caps *out)
+{
+	const char *p = codes;
+	char *end;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (rc == 0 && *p) {   /* "code:mandatory," */
+		unsigned long long code = strtoull(p, &end, 10);
+		if (end == p || *end != ':' || (end[1] != '0' && end[1] != '1') ||
+		    end[2] != ',' || code > UINT32_MAX) {
+			rc = -EPROTO;
+			break;
+		}
+		rc = caps_push_code(out, (uint32_t)code, end[1] == '1');
+		p = end + 3;
+	}
+	for (p = names; rc == 0 && *p;) {   /* "bytes:name" */
+		unsigned long long len = strtoull(p, &end, 10);
+		if (end == p || *end != ':' || len == 0 || len > strnlen(end + 1, len)) {
+			rc = -EPROTO;
+			break;
+		}
+		rc = caps_push_name(out, end + 1, (size_t)len);
+		p = end + 1 + len;
+	}
+	if (rc)
+		store_caps_free(out);
+	return rc;
+}
+
 void store_caps_free(struct store_caps *caps)
 {
 	if (!caps)

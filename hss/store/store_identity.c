@@ -36,6 +36,18 @@ static void impu_row_bind(struct impu_row *r, struct store_impu *dst)
 	sdb_out_str(&r->res[10], dst->last_impi, sizeof(dst->last_impi));
 }
 
+/* Copy r's binds to the first IMPU_NCOL of res (a query with more columns);
+ * fetch into res, then impu_row_finish(r). */
+static void impu_row_export(struct impu_row *r, MYSQL_BIND *res)
+{
+	memcpy(res, r->res, sizeof r->res);
+	for (size_t i = 0; i < IMPU_NCOL; i++) {  /* the binds point into themselves */
+		res[i].length = &res[i].length_value;
+		res[i].is_null = &res[i].is_null_value;
+		res[i].error = &res[i].error_value;
+	}
+}
+
 /* After a successful fetch: copy the integer columns into the record. */
 static void impu_row_finish(struct impu_row *r)
 {
@@ -135,12 +147,7 @@ int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
 	int linked = 0, rc;
 
 	impu_row_bind(&r, out);
-	memcpy(res, r.res, sizeof r.res);
-	for (size_t i = 0; i < IMPU_NCOL; i++) {  /* the binds point into themselves */
-		res[i].length = &res[i].length_value;
-		res[i].is_null = &res[i].is_null_value;
-		res[i].error = &res[i].error_value;
-	}
+	impu_row_export(&r, res);
 	sdb_out_u64(&res[IMPU_NCOL], &impi_id);
 	sdb_out_int(&res[IMPU_NCOL + 1], &linked);
 	sdb_out_u64(&res[IMPU_NCOL + 2], &count);
@@ -160,6 +167,154 @@ int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
 	if (n_impis)
 		*n_impis = count > UINT32_MAX ? UINT32_MAX : (unsigned int)count;
 	return linked ? 0 : -EACCES;
+}
+
+/* Fallback of store_impu_get_caps when the carried capabilities did not
+ * fit or parse: the same in three statements. */
+static int impu_get_caps_slow(struct store *st, const char *impu, const char *impi,
+			      bool want_caps, struct store_impu *out, struct store_caps *caps)
+{
+	int rc = store_impu_get_checked(st, impu, impi, out, NULL);
+
+	if (rc == 0 && (want_caps || !out->scscf_name[0]))
+		rc = store_caps_get(st, impi, caps);
+	return rc;
+}
+
+int store_impu_get_caps(struct store *st, const char *impu, const char *impi, bool want_caps,
+			struct store_impu *out, struct store_caps *caps)
+{
+	/* x: impi's id and capability set (NULL: unknown impi); the set's
+	 * columns are computed only when the answer needs them (IF is lazy). */
+	static const char sql[] =
+		"SELECT " IMPU_COLUMNS ", x.caps_set,"
+		" EXISTS (SELECT 1 FROM impi_impu ii WHERE ii.impu_id = u.id"
+		" AND ii.impi_id = x.impi_id),"
+		" IF(? OR COALESCE(u.scscf_name, '') = '', " SDB_CAPS_CODES("x.caps_set") ", NULL),"
+		" IF(? OR COALESCE(u.scscf_name, '') = '', " SDB_CAPS_NAMES("x.caps_set") ", NULL)"
+		" FROM impu u LEFT JOIN (SELECT p.id AS impi_id,"
+		" COALESCE(m.capability_set_id, 1) AS caps_set FROM impi p"
+		" JOIN imsu m ON m.id = p.imsu_id WHERE p.identity = ?) x ON 1"
+		" WHERE u.identity = ?";
+	struct {
+		char codes[4096];
+		char names[16384];
+	} buf;
+	struct impu_row r;
+	MYSQL_BIND par[4], res[IMPU_NCOL + 4];
+	MYSQL_STMT *s = NULL;
+	uint64_t caps_set = 0;
+	int want = want_caps, linked = 0, rc;
+
+	memset(caps, 0, sizeof(*caps));
+	impu_row_bind(&r, out);
+	impu_row_export(&r, res);
+	sdb_out_u64(&res[IMPU_NCOL], &caps_set);
+	sdb_out_int(&res[IMPU_NCOL + 1], &linked);
+	sdb_out_str(&res[IMPU_NCOL + 2], buf.codes, sizeof buf.codes);
+	sdb_out_str(&res[IMPU_NCOL + 3], buf.names, sizeof buf.names);
+	sdb_in_int(&par[0], &want);
+	sdb_in_int(&par[1], &want);
+	sdb_in_str(&par[2], impi);
+	sdb_in_str(&par[3], impu);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		return rc;
+	rc = sdb_fetch(s, res, IMPU_NCOL + 4);
+	sdb_done(s);
+	if (rc == -EOVERFLOW)   /* a capability list longer than the buffers */
+		return impu_get_caps_slow(st, impu, impi, want_caps, out, caps);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || sdb_is_null(&res[IMPU_NCOL]))
+		return -ENOENT;
+	impu_row_finish(&r);
+	if (!linked)
+		return -EACCES;
+	if (!want_caps && out->scscf_name[0])
+		return 0;
+	rc = sdb_caps_parse(buf.codes, buf.names, caps);
+	if (rc == -EPROTO)
+		return impu_get_caps_slow(st, impu, impi, want_caps, out, caps);
+	return rc;
+}
+
+/* Per row of store_implicit_set_checked: the record, whether it is the
+ * requested IMPU, and (the same on every row) the check of that IMPU. */
+struct set_check {
+	struct impu_row r;
+	int self, linked;
+	uint64_t impi_id, count;
+	size_t i, pos;
+	bool found, impi_known, impi_linked;
+	unsigned int n_impis;
+};
+
+static void set_check_fix(void *row, void *ctx)
+{
+	struct set_check *c = ctx;
+
+	(void)row;
+	impu_row_finish(&c->r);
+	if (c->self) {
+		c->pos = c->i;
+		c->found = true;
+		c->impi_known = c->impi_id != 0;
+		c->impi_linked = c->linked != 0;
+		c->n_impis = c->count > UINT32_MAX ? UINT32_MAX : (unsigned int)c->count;
+	}
+	c->i++;
+}
+
+int store_implicit_set_checked(struct store *st, const char *impu, const char *impi,
+			       struct store_impu **out, size_t *n, size_t *pos,
+			       unsigned int *n_impis)
+{
+	static const char sql[] =
+		"SELECT " IMPU_COLUMNS ", u.id = k.id, COALESCE(x.impi_id, 0),"
+		" EXISTS (SELECT 1 FROM impi_impu ii WHERE ii.impu_id = k.id"
+		" AND ii.impi_id = x.impi_id),"
+		" (SELECT COUNT(*) FROM impi_impu ii WHERE ii.impu_id = k.id)"
+		" FROM impu k JOIN impu u ON u.implicit_set_id = k.implicit_set_id"
+		" LEFT JOIN (SELECT p.id AS impi_id FROM impi p WHERE p.identity = ?) x ON 1"
+		" WHERE k.identity = ? ORDER BY u.implicit_set_pos";
+	struct store_impu cur;
+	struct set_check c = { .i = 0 };
+	MYSQL_BIND par[2], res[IMPU_NCOL + 4];
+	MYSQL_STMT *s = NULL;
+	void *rows = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	impu_row_bind(&c.r, &cur);
+	impu_row_export(&c.r, res);
+	sdb_out_int(&res[IMPU_NCOL], &c.self);
+	sdb_out_u64(&res[IMPU_NCOL + 1], &c.impi_id);
+	sdb_out_int(&res[IMPU_NCOL + 2], &c.linked);
+	sdb_out_u64(&res[IMPU_NCOL + 3], &c.count);
+	sdb_in_str(&par[0], impi);
+	sdb_in_str(&par[1], impu);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		return rc;
+	rc = sdb_collect(s, res, IMPU_NCOL + 4, &cur, sizeof cur, set_check_fix, &c, &rows, n);
+	if (rc == 0 && !c.found)
+		rc = -ENOENT;
+	else if (rc == 0 && impi && !c.impi_known)
+		rc = -ENOENT;
+	else if (rc == 0 && impi && !c.impi_linked)
+		rc = -EACCES;
+	if (rc != 0) {
+		free(rows);
+		*n = 0;
+		return rc;
+	}
+	*out = rows;
+	*pos = c.pos;
+	if (n_impis)
+		*n_impis = c.n_impis;
+	return 0;
 }
 
 /* sdb_collect fix-up for impu_row results. */

@@ -15,6 +15,11 @@
 # Bounded: every step has a timeout; stops what it started, by PID.
 # Environment: HSS_APP_THREADS (8), HSS_PROFILE_CACHE_TTL (0, e.g. 5s),
 # PROCS="mar sar uar lir" to choose.
+# After each procedure a second line gives the database work per request:
+#   hss MAR db: per request Com_select 1.00 Com_update 0.01 ... ;
+#     CPU us/req mariadbd 150 ims-hss 90
+# (global status counters and /proc CPU ticks around the run; the ims-cxctl
+# client is not counted).
 set -u
 if [ $# -lt 1 ]; then
 	echo "usage: $0 BUILD_DIR [N (20000)] [USERS (1000)] [CONCURRENCY (64)]" >&2
@@ -50,7 +55,18 @@ run() {
 		--impi "user%d@open-ims.test" --impu "sip:user%d@open-ims.test" \
 		--server sip:scscf.open-ims.test:6060
 }
+sql() { mariadb --no-defaults --socket="$WORK/db/mysqld.sock" -uroot ims_hss "$@"; }
+db_status() {
+	sql -N -e "SHOW GLOBAL STATUS WHERE Variable_name IN
+		('Com_select', 'Com_update', 'Com_update_multi', 'Com_insert', 'Com_delete', 'Com_stmt_execute')" \
+		2>/dev/null | tr '\t' '=' | tr '\n' ' '
+}
+# utime + stime of a process in clock ticks.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+DB_PID=$(cat "$WORK/db/mariadbd.pid" 2>/dev/null)
+HZ=$(getconf CLK_TCK)
 for p in $PROCS; do
+	b_db=$(db_status) b_tm=$(ticks "$DB_PID") b_th=$(ticks "$HSS_PID")
 	case $p in
 	mar) run mar --scheme Digest-AKAv1-MD5 || bad "MAR run" ;;
 	sar) run sar --type 1 || bad "SAR run" ;;
@@ -58,6 +74,15 @@ for p in $PROCS; do
 	lir) run lir || bad "LIR run" ;;
 	*) bad "unknown procedure $p" ;;
 	esac
+	awk -v p="${p^^}" -v a="$b_db" -v b="$(db_status)" -v n="$N" -v hz="$HZ" \
+		-v tm="$(( $(ticks "$DB_PID") - b_tm ))" -v th="$(( $(ticks "$HSS_PID") - b_th ))" 'BEGIN {
+		na = split(a, x, " "); split(b, y, " ")
+		printf "hss %s db: per request", p
+		for (i = 1; i <= na; i++) {
+			split(x[i], k, "="); split(y[i], v, "=")
+			printf " %s %.2f", k[1], (v[2] - k[2]) / n
+		}
+		printf "; CPU us/req mariadbd %.0f ims-hss %.0f\n", tm * 1e6 / hz / n, th * 1e6 / hz / n }'
 done
 [ -n "${HSS_BENCH_HOLD:-}" ] && { echo "ims-hss pid $HSS_PID, port $DIAPORT; holding"; sleep "$HSS_BENCH_HOLD"; }
 hss_stop
