@@ -77,9 +77,14 @@ static const struct cfg_field cx_schema[] = {
 	  .max = 4194304, .help = "most private identities held in the auth cache" },
 	{ .key = "profile_cache_ttl", .type = CFG_DURATION,
 	  .offset = offsetof(struct hss_cx_config, profile_cache_ttl), .def = "0", .min = 0,
-	  .max = 3600000, .help = "how long a service profile (iFCs) read for SAR User-Data is"
-	  " reused; 0 = read it every time. ims-hssctl changes show within it, or at once"
-	  " with push-profile" },
+	  .max = 3600000, .help = "how long at most a service profile (iFCs) read for SAR"
+	  " User-Data is reused; 0 = read it every time. ims-hssctl iFC changes (any host)"
+	  " clear the cache within profile_cache_poll through the change log; this bounds"
+	  " what the log does not show (e.g. an application server edited in place)" },
+	{ .key = "profile_cache_poll", .type = CFG_DURATION,
+	  .offset = offsetof(struct hss_cx_config, profile_cache_poll), .def = "250ms",
+	  .min = 20, .max = 400, .help = "how often the provisioning change log (sh_change) is"
+	  " read to clear the profile cache; below the 500 ms a change stays in the log" },
 	{ .key = "profile_cache_size", .type = CFG_INT,
 	  .offset = offsetof(struct hss_cx_config, profile_cache_size), .def = "65536", .min = 16,
 	  .max = 4194304, .help = "most service profiles held in the profile cache" },

@@ -50,6 +50,7 @@ struct hss_cx_config {
 	long long auth_cache_size;     /* most IMPIs in the auth cache */
 	long long profile_cache_ttl;   /* ms a cached service profile is used; 0 off */
 	long long profile_cache_size;  /* most service profiles cached */
+	long long profile_cache_poll;  /* ms between reads of the change log (prov_watch.h) */
 	bool expand_shared_ifc_sets;   /* shared sets' iFCs inline in User-Data */
 };
 

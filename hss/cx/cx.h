@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cx/prov_watch.h"
 #include "hss_config.h"
 #include "store/store.h"
 
@@ -32,6 +33,7 @@ struct cx_server {
 	struct store **stores;          /* every thread's store, for closing */
 	size_t n_stores, cap_stores;
 	struct auth_cache *auth;        /* auth data + SQN ranges (auth_cache.h) */
+	struct prov_watch watch;        /* clears the profile cache (prov_watch.h) */
 };
 
 int cx_server_start(struct cx_server *srv, const struct hss_config *cfg);

@@ -190,6 +190,8 @@ int cx_server_start(struct cx_server *srv, const struct hss_config *cfg)
 	if (ret == 0)
 		ret = profile_cache_start((unsigned)cfg->cx.profile_cache_ttl,
 					  (size_t)cfg->cx.profile_cache_size);
+	if (ret == 0 && cfg->cx.profile_cache_ttl > 0)
+		ret = prov_watch_start(&srv->watch, &srv->db, (unsigned)cfg->cx.profile_cache_poll);
 	cx_user_data_expand_shared(cfg->cx.expand_shared_ifc_sets);
 	for (size_t i = 0; ret == 0 && i < sizeof cmds / sizeof cmds[0]; i++)
 		ret = dia_serve_direct(DIA_APP_CX, cmds[i].cmd, cmds[i].fn, srv);
@@ -203,6 +205,7 @@ void cx_server_stop(struct cx_server *srv)
 	stores_close(srv);
 	auth_cache_free(srv->auth);
 	srv->auth = NULL;
+	prov_watch_stop(&srv->watch);
 	profile_cache_stop();
 	pthread_mutex_destroy(&srv->lock);
 }

@@ -23,6 +23,7 @@ static struct {
 	pthread_mutex_t mu;
 	unsigned int ttl_ms;
 	size_t max, count;
+	uint64_t gen;                /* bumped by every clear */
 	struct pc_entry **buckets;   /* NULL: disabled */
 } g_pc = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -87,6 +88,7 @@ void profile_cache_stop(void)
 void profile_cache_clear(void)
 {
 	pthread_mutex_lock(&g_pc.mu);
+	g_pc.gen++;
 	clear_locked();
 	pthread_mutex_unlock(&g_pc.mu);
 }
@@ -104,10 +106,12 @@ static struct pc_entry **find_locked(uint64_t id)
 int profile_cache_get(struct store *st, uint64_t id, struct profile_ref *out)
 {
 	struct pc_entry *e, **pp;
+	uint64_t gen;
 	int ret;
 
 	*out = (struct profile_ref){ 0 };
 	pthread_mutex_lock(&g_pc.mu);
+	gen = g_pc.gen;
 	if (g_pc.buckets) {
 		pp = find_locked(id);
 		if (*pp && (*pp)->expires_ms > now_ms()) {
@@ -127,7 +131,9 @@ int profile_cache_get(struct store *st, uint64_t id, struct profile_ref *out)
 		return ret;
 	e = calloc(1, sizeof *e);
 	pthread_mutex_lock(&g_pc.mu);
-	if (!e || !g_pc.buckets) {
+	/* A clear since the read began (a change seen meanwhile): what was
+	 * read may predate the change, so it is used once and not kept. */
+	if (!e || !g_pc.buckets || gen != g_pc.gen) {
 		pthread_mutex_unlock(&g_pc.mu);
 		free(e);
 		return 0;   /* uncached copy: released by freeing it */

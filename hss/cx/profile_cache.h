@@ -3,11 +3,16 @@
  * 6.1.2) kept in memory for cx.profile_cache_ttl, so a SAR reads them from
  * the database at most once per TTL instead of with four queries each time.
  *
- * Freshness: ims-hssctl changes the database from another process; its
- * changes show within the TTL, or at once for the profiles of an IMPU
- * whose PPR (`ims-hssctl subscriber push-profile`) this process sends
- * (cx_ppr_run clears the cache first). TTL 0 disables the cache: every get
- * reads the database. Registration state is never cached here.
+ * Freshness: ims-hssctl changes the database from another process, on any
+ * host. prov_watch.h clears the cache when the provisioning change log
+ * (sh_change) moves, i.e. within cx.profile_cache_poll of an iFC change
+ * being committed; a PPR this process sends clears it at once (cx_ppr_run).
+ * The TTL bounds what the change log does not show (see prov_watch.h): no
+ * profile is used longer than cx.profile_cache_ttl after it was read. A
+ * read that overlaps a clear is handed out but not kept, so a clear is
+ * never undone by a read of the data from before the change. TTL 0
+ * disables the cache: every get reads the database. Registration state is
+ * never cached here.
  *
  * One process-wide cache: profile_cache_start() before the Cx handlers run,
  * profile_cache_stop() after the last has returned. get/release/clear are
@@ -33,7 +38,7 @@ void profile_cache_stop(void);
 /* Profile id, cached or read through st. 0, -ENOENT or -errno. */
 int profile_cache_get(struct store *st, uint64_t id, struct profile_ref *out);
 void profile_cache_release(struct profile_ref *ref);
-/* Forget every cached profile (a PPR: the operator changed a profile). */
+/* Forget every cached profile (a PPR, or prov_watch saw a change). */
 void profile_cache_clear(void);
 
 #endif

@@ -143,14 +143,14 @@ int store_impi_impu_check(struct store *st, const char *impi, const char *impu);
  * filled), or -errno. *n_impis (if not NULL): how many IMPIs share impu. */
 int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
 			   struct store_impu *out, unsigned int *n_impis);
-/* The UAR read (TS 29.228 6.1.1.1) in one round trip: store_impu_get_checked()
- * and, when want_caps or impu has no S-CSCF name stored, the capability set
- * of impi's subscription as store_caps_get() gives it (else *caps empty).
- * Returns as store_impu_get_checked; on success *caps is the caller's
- * (store_caps_free), on error it is empty. */
+/* The UAR read (TS 29.228 6.1.1.1): store_impu_get_checked() (one
+ * statement) and, when want_caps or impu has no S-CSCF name stored, the
+ * capability set of impi's subscription as store_caps_get() gives it (one
+ * more; else *caps empty). Returns as store_impu_get_checked; *caps is the
+ * caller's (store_caps_free; empty on error). */
 int store_impu_get_caps(struct store *st, const char *impu, const char *impi, bool want_caps,
 			struct store_impu *out, struct store_caps *caps);
-/* The SAR read in one round trip: the implicit set of impu (as
+/* The SAR read in one statement: the implicit set of impu (as
  * store_implicit_set_get) with the identities check of
  * store_impu_get_checked when impi is not NULL. 0 with *out (malloc'd,
  * free()), *n, *pos (index of impu in it) and *n_impis (IMPIs sharing impu,

@@ -85,62 +85,56 @@ int store_caps_get(struct store *st, const char *impi, struct store_caps *out)
 	return rc;
 }
 
-static int caps_push_code(struct store_caps *c, uint32_t code, bool mandatory)
+int sdb_caps_of_set(struct store *st, uint64_t set_id, struct store_caps *out)
 {
-	uint32_t **v = mandatory ? &c->mandatory : &c->optional;
-	size_t *n = mandatory ? &c->n_mandatory : &c->n_optional;
-	uint32_t *nv = realloc(*v, (*n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	nv[(*n)++] = code;
-	return 0;
-}
-
-static int caps_push_name(struct store_caps *c, const char *name, size_t len)
-{
-	struct store_strv *sv = &c->server_names;
-	char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -ENOMEM;
-	sv->v = nv;
-	if (!(nv[sv->n] = strndup(name, len)))
-		return -ENOMEM;
-	sv->n++;
-	return 0;
-}
-
-int sdb_caps_parse(const char *codes, const char *names, struct store_caps *out)
-{
-	const char *p = codes;
-	char *end;
-	int rc = 0;
+	/* kind 0: a capability (n = code), kind 1: a server name (n = position). */
+	static const char sql[] =
+		"SELECT 0, code, mandatory, '' FROM capability WHERE set_id = ?"
+		" UNION ALL SELECT 1, position, 0, server_name FROM capability_server"
+		" WHERE set_id = ? ORDER BY 1, 2";
+	char name[STORE_IDENTITY_MAX];
+	MYSQL_BIND par[2], res[4];
+	MYSQL_STMT *s = NULL;
+	uint64_t n = 0;
+	int kind = 0, mandatory = 0, rc;
 
 	memset(out, 0, sizeof(*out));
-	while (rc == 0 && *p) {   /* "code:mandatory," */
-		unsigned long long code = strtoull(p, &end, 10);
-		if (end == p || *end != ':' || (end[1] != '0' && end[1] != '1') ||
-		    end[2] != ',' || code > UINT32_MAX) {
-			rc = -EPROTO;
-			break;
-		}
-		rc = caps_push_code(out, (uint32_t)code, end[1] == '1');
-		p = end + 3;
-	}
-	for (p = names; rc == 0 && *p;) {   /* "bytes:name" */
-		unsigned long long len = strtoull(p, &end, 10);
-		if (end == p || *end != ':' || len == 0 || len > strnlen(end + 1, len)) {
-			rc = -EPROTO;
-			break;
-		}
-		rc = caps_push_name(out, end + 1, (size_t)len);
-		p = end + 1 + len;
-	}
+	sdb_in_u64(&par[0], &set_id);
+	sdb_in_u64(&par[1], &set_id);
+	sdb_out_int(&res[0], &kind);
+	sdb_out_u64(&res[1], &n);
+	sdb_out_int(&res[2], &mandatory);
+	sdb_out_str(&res[3], name, sizeof(name));
+	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
+		return rc;
+	while ((rc = sdb_fetch(s, res, 4)) == 1) {
+		if (kind == 0) {
+			uint32_t **v = mandatory ? &out->mandatory : &out->optional;
+			size_t *cnt = mandatory ? &out->n_mandatory : &out->n_optional;
+			uint32_t *nv = realloc(*v, (*cnt + 1) * sizeof(*nv));
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			*v = nv;
+			nv[(*cnt)++] = (uint32_t)n;
+		} else {
+			struct store_strv *sv = &out->server_names;
+			char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
+			if (nv)
+				sv->v = nv;
+			if (!nv || !(nv[sv->n] = strdup(name))) {
+				rc = -ENOMEM;
+				break;
+			}
+			sv->n++;
+		}
+	}
+	sdb_done(s);
+	if (rc < 0)
 		store_caps_free(out);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 void store_caps_free(struct store_caps *caps)

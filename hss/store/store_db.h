@@ -57,19 +57,9 @@ int sdb_query(struct store *st, const char *sql);
 /* Map a MariaDB error number to -errno. */
 int sdb_errno(unsigned int err);
 
-/* The capability set `set` (an SQL expression) as two string columns, so a
- * query can carry it along (store_caps.c parses them): SDB_CAPS_CODES
- * "code:mandatory," repeated, by code; SDB_CAPS_NAMES "bytes:name" repeated
- * (length-prefixed: no separator to escape), by position. NULL when empty. */
-#define SDB_CAPS_CODES(set) \
-	"(SELECT GROUP_CONCAT(c.code, ':', c.mandatory, ',' ORDER BY c.code SEPARATOR '')" \
-	" FROM capability c WHERE c.set_id = " set ")"
-#define SDB_CAPS_NAMES(set) \
-	"(SELECT GROUP_CONCAT(LENGTH(s.server_name), ':', s.server_name" \
-	" ORDER BY s.position SEPARATOR '') FROM capability_server s WHERE s.set_id = " set ")"
-/* Fill out (zeroed first) from those two columns; 0, -ENOMEM or -EPROTO
- * (malformed: the caller falls back to store_caps_get). */
-int sdb_caps_parse(const char *codes, const char *names, struct store_caps *out);
+/* Capability set set_id (store_caps.c) into out (zeroed first), one
+ * statement; the caller frees it with store_caps_free. */
+int sdb_caps_of_set(struct store *st, uint64_t set_id, struct store_caps *out);
 
 /* Parameter binds (inputs); s may be NULL for SQL NULL. */
 void sdb_in_str(MYSQL_BIND *b, const char *s);

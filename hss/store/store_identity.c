@@ -12,6 +12,13 @@
 	" u.implicit_set_id, u.implicit_set_pos, u.service_profile_id, u.reg_state," \
 	" u.scscf_name, (SELECT p.identity FROM impi p WHERE p.id = u.last_impi_id)"
 #define IMPU_NCOL 11
+/* The same columns through joins instead of a subquery per execution
+ * (cheaper for MariaDB): FROM impu u IMPU_JOIN_LAST ... */
+#define IMPU_COLUMNS_J \
+	"u.identity, u.identity_type, u.wildcard_regex, u.barring, u.can_register," \
+	" u.implicit_set_id, u.implicit_set_pos, u.service_profile_id, u.reg_state," \
+	" u.scscf_name, l.identity"
+#define IMPU_JOIN_LAST " LEFT JOIN impi l ON l.id = u.last_impi_id"
 
 struct impu_row {
 	MYSQL_BIND res[IMPU_NCOL];
@@ -85,7 +92,7 @@ static int impu_one(struct store *st, const char *sql, const char *arg,
 int store_impu_get(struct store *st, const char *impu, struct store_impu *out)
 {
 	static const char sql[] =
-		"SELECT " IMPU_COLUMNS " FROM impu u WHERE u.identity = ?";
+		"SELECT " IMPU_COLUMNS_J " FROM impu u" IMPU_JOIN_LAST " WHERE u.identity = ?";
 	return impu_one(st, sql, impu, out);
 }
 
@@ -93,7 +100,7 @@ int store_wildcard_psi_find(struct store *st, const char *impu, struct store_imp
 {
 	/* The regex is anchored so that it must match the whole identity. */
 	static const char sql[] =
-		"SELECT " IMPU_COLUMNS " FROM impu u WHERE u.identity_type = 2"
+		"SELECT " IMPU_COLUMNS_J " FROM impu u" IMPU_JOIN_LAST " WHERE u.identity_type = 2"
 		" AND u.wildcard_regex IS NOT NULL"
 		" AND ? REGEXP CONCAT('^(', u.wildcard_regex, ')$') ORDER BY u.id LIMIT 1";
 	return impu_one(st, sql, impu, out);
@@ -169,74 +176,46 @@ int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
 	return linked ? 0 : -EACCES;
 }
 
-/* Fallback of store_impu_get_caps when the carried capabilities did not
- * fit or parse: the same in three statements. */
-static int impu_get_caps_slow(struct store *st, const char *impu, const char *impi,
-			      bool want_caps, struct store_impu *out, struct store_caps *caps)
-{
-	int rc = store_impu_get_checked(st, impu, impi, out, NULL);
-
-	if (rc == 0 && (want_caps || !out->scscf_name[0]))
-		rc = store_caps_get(st, impi, caps);
-	return rc;
-}
-
 int store_impu_get_caps(struct store *st, const char *impu, const char *impi, bool want_caps,
 			struct store_impu *out, struct store_caps *caps)
 {
-	/* x: impi's id and capability set (NULL: unknown impi); the set's
-	 * columns are computed only when the answer needs them (IF is lazy). */
+	/* Plain joins (eq_ref on unique keys): p NULL = unknown impi, ii NULL
+	 * = not associated; the capability set is read only when needed. */
 	static const char sql[] =
-		"SELECT " IMPU_COLUMNS ", x.caps_set,"
-		" EXISTS (SELECT 1 FROM impi_impu ii WHERE ii.impu_id = u.id"
-		" AND ii.impi_id = x.impi_id),"
-		" IF(? OR COALESCE(u.scscf_name, '') = '', " SDB_CAPS_CODES("x.caps_set") ", NULL),"
-		" IF(? OR COALESCE(u.scscf_name, '') = '', " SDB_CAPS_NAMES("x.caps_set") ", NULL)"
-		" FROM impu u LEFT JOIN (SELECT p.id AS impi_id,"
-		" COALESCE(m.capability_set_id, 1) AS caps_set FROM impi p"
-		" JOIN imsu m ON m.id = p.imsu_id WHERE p.identity = ?) x ON 1"
+		"SELECT " IMPU_COLUMNS_J ", p.id, COALESCE(m.capability_set_id, 1), ii.impi_id"
+		" FROM impu u" IMPU_JOIN_LAST
+		" LEFT JOIN impi p ON p.identity = ? LEFT JOIN imsu m ON m.id = p.imsu_id"
+		" LEFT JOIN impi_impu ii ON ii.impi_id = p.id AND ii.impu_id = u.id"
 		" WHERE u.identity = ?";
-	struct {
-		char codes[4096];
-		char names[16384];
-	} buf;
 	struct impu_row r;
-	MYSQL_BIND par[4], res[IMPU_NCOL + 4];
+	MYSQL_BIND par[2], res[IMPU_NCOL + 3];
 	MYSQL_STMT *s = NULL;
-	uint64_t caps_set = 0;
-	int want = want_caps, linked = 0, rc;
+	uint64_t impi_id = 0, caps_set = 0, linked = 0;
+	int rc;
 
 	memset(caps, 0, sizeof(*caps));
 	impu_row_bind(&r, out);
 	impu_row_export(&r, res);
-	sdb_out_u64(&res[IMPU_NCOL], &caps_set);
-	sdb_out_int(&res[IMPU_NCOL + 1], &linked);
-	sdb_out_str(&res[IMPU_NCOL + 2], buf.codes, sizeof buf.codes);
-	sdb_out_str(&res[IMPU_NCOL + 3], buf.names, sizeof buf.names);
-	sdb_in_int(&par[0], &want);
-	sdb_in_int(&par[1], &want);
-	sdb_in_str(&par[2], impi);
-	sdb_in_str(&par[3], impu);
+	sdb_out_u64(&res[IMPU_NCOL], &impi_id);
+	sdb_out_u64(&res[IMPU_NCOL + 1], &caps_set);
+	sdb_out_u64(&res[IMPU_NCOL + 2], &linked);
+	sdb_in_str(&par[0], impi);
+	sdb_in_str(&par[1], impu);
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		return rc;
-	rc = sdb_fetch(s, res, IMPU_NCOL + 4);
+	rc = sdb_fetch(s, res, IMPU_NCOL + 3);
 	sdb_done(s);
-	if (rc == -EOVERFLOW)   /* a capability list longer than the buffers */
-		return impu_get_caps_slow(st, impu, impi, want_caps, out, caps);
 	if (rc < 0)
 		return rc;
-	if (rc == 0 || sdb_is_null(&res[IMPU_NCOL]))
+	if (rc == 0 || !impi_id)
 		return -ENOENT;
 	impu_row_finish(&r);
-	if (!linked)
+	if (sdb_is_null(&res[IMPU_NCOL + 2]))
 		return -EACCES;
 	if (!want_caps && out->scscf_name[0])
 		return 0;
-	rc = sdb_caps_parse(buf.codes, buf.names, caps);
-	if (rc == -EPROTO)
-		return impu_get_caps_slow(st, impu, impi, want_caps, out, caps);
-	return rc;
+	return sdb_caps_of_set(st, caps_set, caps);
 }
 
 /* Per row of store_implicit_set_checked: the record, whether it is the
@@ -270,13 +249,14 @@ int store_implicit_set_checked(struct store *st, const char *impu, const char *i
 			       struct store_impu **out, size_t *n, size_t *pos,
 			       unsigned int *n_impis)
 {
+	/* k: the requested IMPU; p NULL = unknown impi, ii NULL = not
+	 * associated; n: how many IMPIs share k (Associated-Identities). */
 	static const char sql[] =
-		"SELECT " IMPU_COLUMNS ", u.id = k.id, COALESCE(x.impi_id, 0),"
-		" EXISTS (SELECT 1 FROM impi_impu ii WHERE ii.impu_id = k.id"
-		" AND ii.impi_id = x.impi_id),"
-		" (SELECT COUNT(*) FROM impi_impu ii WHERE ii.impu_id = k.id)"
-		" FROM impu k JOIN impu u ON u.implicit_set_id = k.implicit_set_id"
-		" LEFT JOIN (SELECT p.id AS impi_id FROM impi p WHERE p.identity = ?) x ON 1"
+		"SELECT " IMPU_COLUMNS_J ", u.id = k.id, COALESCE(p.id, 0), ii.impi_id IS NOT NULL,"
+		" (SELECT COUNT(*) FROM impi_impu n WHERE n.impu_id = k.id)"
+		" FROM impu k JOIN impu u ON u.implicit_set_id = k.implicit_set_id" IMPU_JOIN_LAST
+		" LEFT JOIN impi p ON p.identity = ?"
+		" LEFT JOIN impi_impu ii ON ii.impi_id = p.id AND ii.impu_id = k.id"
 		" WHERE k.identity = ? ORDER BY u.implicit_set_pos";
 	struct store_impu cur;
 	struct set_check c = { .i = 0 };
@@ -328,7 +308,7 @@ int store_implicit_set_get(struct store *st, const char *impu,
 			   struct store_impu **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT " IMPU_COLUMNS " FROM impu u JOIN impu k"
+		"SELECT " IMPU_COLUMNS_J " FROM impu u" IMPU_JOIN_LAST " JOIN impu k"
 		" ON k.implicit_set_id = u.implicit_set_id WHERE k.identity = ?"
 		" ORDER BY u.implicit_set_pos";
 	struct store_impu cur;

@@ -157,5 +157,9 @@ int store_sh_change_pending(struct store *st, unsigned int settle_ms, size_t max
 			    struct store_sh_change **out, size_t *n);
 /* Take a change (delete it): 0, or -ENOENT when another ims-hss took it. */
 int store_sh_change_take(struct store *st, uint64_t id);
+/* A mark of the change log: its highest id and its row count (0, 0 when
+ * empty). Any change logged or taken since an earlier mark makes it differ
+ * while the row is in the log (cache invalidation, prov_watch.h). */
+int store_sh_change_mark(struct store *st, uint64_t *max_id, uint64_t *rows);
 
 #endif

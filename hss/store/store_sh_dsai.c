@@ -186,3 +186,22 @@ int store_sh_change_take(struct store *st, uint64_t id)
 		return rc;
 	return mysql_stmt_affected_rows(s) == 1 ? 0 : -ENOENT;
 }
+
+int store_sh_change_mark(struct store *st, uint64_t *max_id, uint64_t *rows)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM sh_change";
+	MYSQL_BIND res[2];
+	MYSQL_STMT *s = NULL;
+	int rc;
+
+	sdb_out_u64(&res[0], max_id);
+	sdb_out_u64(&res[1], rows);
+	rc = sdb_run(st, sql, NULL, res, &s);
+	if (rc)
+		return rc;
+	rc = sdb_fetch(s, res, 2);
+	sdb_done(s);
+	if (rc < 0)
+		return rc;
+	return rc == 1 ? 0 : -EIO;
+}
