@@ -41,6 +41,8 @@ database:
   user: ims_hss
   password: ims_hss
   name: ims_hss
+cx:
+  profile_cache_ttl: 30s   # ims-hssctl iFC changes clear it within profile_cache_poll
 YAML
 }
 
