@@ -12,6 +12,7 @@
 #include <mysql.h>
 
 #include "store/store.h"
+#include "store/store_sh.h"
 
 static const uint8_t alice_k[16] = { 0x46, 0x5b, 0x5c, 0xe8, 0xb1, 0x99, 0xb4, 0x9f,
 				     0xaa, 0x5f, 0x0a, 0x2e, 0xe2, 0x38, 0xa6, 0xbc };
@@ -286,6 +287,116 @@ static void kill_connection(unsigned long id)
 	mysql_close(m);
 }
 
+#define ALICE_SIP "sip:alice@open-ims.test"
+#define ALICE "alice@open-ims.test"
+#define SCSCF1 "sip:scscf.open-ims.test:6060"
+
+/* UAR read: one statement; capabilities only when no S-CSCF name is stored
+ * or they are asked for. */
+static void test_uar_read_carries_caps_only_without_scscf(void **state)
+{
+	struct store_impu u;
+	struct store_caps c;
+
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED, NULL), 0);
+	assert_int_equal(store_impu_get_caps(*state, ALICE_SIP, ALICE, false, &u, &c), 0);
+	assert_string_equal(u.identity, ALICE_SIP);
+	assert_int_equal(c.n_mandatory, 2);
+	assert_int_equal(c.mandatory[1], 2);
+	assert_int_equal(c.n_optional, 1);
+	assert_int_equal(c.optional[0], 3);
+	assert_int_equal(c.server_names.n, 1);
+	assert_string_equal(c.server_names.v[0], SCSCF1);
+	store_caps_free(&c);
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, ALICE, STORE_REGISTERED, SCSCF1), 0);
+	assert_int_equal(store_impu_get_caps(*state, "tel:+4930100001", ALICE, false, &u, &c), 0);
+	assert_string_equal(u.scscf_name, SCSCF1);
+	assert_string_equal(u.last_impi, ALICE);
+	assert_int_equal(u.reg_state, STORE_REGISTERED);
+	assert_int_equal(c.n_mandatory + c.n_optional + c.server_names.n, 0);
+	assert_int_equal(store_impu_get_caps(*state, ALICE_SIP, ALICE, true, &u, &c), 0);
+	assert_int_equal(c.n_mandatory, 2);
+	store_caps_free(&c);
+	assert_int_equal(store_impu_get_caps(*state, "sip:bob@open-ims.test", ALICE, false, &u, &c),
+			 -EACCES);
+	assert_int_equal(store_impu_get_caps(*state, ALICE_SIP, "nobody@x", false, &u, &c), -ENOENT);
+	assert_int_equal(store_impu_get_caps(*state, "sip:nobody@x", ALICE, false, &u, &c), -ENOENT);
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED, NULL), 0);
+}
+
+/* SAR read: the implicit set, where the IMPU is in it, and the check. */
+static void test_sar_read_checks_and_returns_the_set(void **state)
+{
+	struct store_impu *set = NULL;
+	size_t n = 0, pos = 9;
+	unsigned int n_impis = 0;
+
+	assert_int_equal(store_implicit_set_checked(*state, "tel:+4930100001", ALICE, &set, &n,
+						    &pos, &n_impis), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(pos, 1);
+	assert_string_equal(set[0].identity, ALICE_SIP);
+	assert_string_equal(set[1].identity, "tel:+4930100001");
+	assert_int_equal(n_impis, 1);
+	free(set);
+	assert_int_equal(store_implicit_set_checked(*state, "sip:shared@open-ims.test",
+						    "bob@open-ims.test", &set, &n, &pos, &n_impis), 0);
+	assert_int_equal(n_impis, 2);
+	assert_string_equal(set[pos].identity, "sip:shared@open-ims.test");
+	free(set);
+	assert_int_equal(store_implicit_set_checked(*state, ALICE_SIP, NULL, &set, &n, &pos, NULL), 0);
+	assert_int_equal(pos, 0);
+	free(set);
+	set = NULL;
+	assert_int_equal(store_implicit_set_checked(*state, "sip:bob@open-ims.test", ALICE, &set, &n,
+						    &pos, NULL), -EACCES);
+	assert_null(set);
+	assert_int_equal(store_implicit_set_checked(*state, ALICE_SIP, "nobody@x", &set, &n, &pos,
+						    NULL), -ENOENT);
+	assert_int_equal(store_implicit_set_checked(*state, "sip:nobody@x", ALICE, &set, &n, &pos,
+						    NULL), -ENOENT);
+	assert_null(set);
+}
+
+/* MAR: the S-CSCF name is stored for the whole set unless registered. */
+static void test_mar_assign_stores_name_unless_registered(void **state)
+{
+	struct store_impu u;
+
+	assert_int_equal(store_mar_assign(*state, ALICE_SIP, ALICE, "sip:s1.open-ims.test"), 0);
+	assert_int_equal(store_impu_get(*state, "tel:+4930100001", &u), 0);
+	assert_string_equal(u.scscf_name, "sip:s1.open-ims.test");
+	assert_int_equal(u.reg_state, STORE_NOT_REGISTERED);
+	assert_int_equal(store_mar_assign(*state, ALICE_SIP, ALICE, "sip:s1.open-ims.test"), 0);
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, ALICE, STORE_REGISTERED, SCSCF1), 0);
+	assert_int_equal(store_mar_assign(*state, ALICE_SIP, ALICE, "sip:s3.open-ims.test"), 0);
+	assert_int_equal(store_impu_get(*state, ALICE_SIP, &u), 0);
+	assert_string_equal(u.scscf_name, SCSCF1);
+	assert_int_equal(u.reg_state, STORE_REGISTERED);
+	assert_int_equal(store_mar_assign(*state, "sip:bob@open-ims.test", ALICE, "sip:x"), -EACCES);
+	assert_int_equal(store_mar_assign(*state, ALICE_SIP, "nobody@x", "sip:x"), -ENOENT);
+	assert_int_equal(store_mar_assign(*state, "sip:nobody@x", ALICE, "sip:x"), -ENOENT);
+	assert_int_equal(store_impu_get(*state, "sip:bob@open-ims.test", &u), 0);
+	assert_string_equal(u.scscf_name, "");
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED, NULL), 0);
+}
+
+/* The change-log mark moves with a logged change and with its taking. */
+static void test_change_log_mark_moves_with_a_change(void **state)
+{
+	uint64_t m0, r0, m1, r1, m2, r2;
+
+	assert_int_equal(store_sh_change_mark(*state, &m0, &r0), 0);
+	assert_int_equal(store_sh_change_add(*state, ALICE_SIP, 13, 0), 0);
+	assert_int_equal(store_sh_change_mark(*state, &m1, &r1), 0);
+	assert_true(m1 > m0);
+	assert_int_equal(r1, r0 + 1);
+	assert_int_equal(store_sh_change_take(*state, m1), 0);
+	assert_int_equal(store_sh_change_mark(*state, &m2, &r2), 0);
+	assert_int_equal(r2, r0);
+	assert_true(m2 != m1 || r2 != r1);
+}
+
 static void test_reconnect_after_kill_reprepares_statements(void **state)
 {
 	struct store *st = *state;
@@ -333,6 +444,10 @@ int main(void)
 		cmocka_unit_test(test_caps_returns_mandatory_optional_and_names),
 		cmocka_unit_test(test_visited_network_allowed_per_subscription),
 		cmocka_unit_test(test_wildcard_psi_matches_whole_identity),
+		cmocka_unit_test(test_uar_read_carries_caps_only_without_scscf),
+		cmocka_unit_test(test_sar_read_checks_and_returns_the_set),
+		cmocka_unit_test(test_mar_assign_stores_name_unless_registered),
+		cmocka_unit_test(test_change_log_mark_moves_with_a_change),
 		cmocka_unit_test(test_reconnect_after_kill_reprepares_statements),
 		cmocka_unit_test(test_open_unreachable_server_fails),
 	};
