@@ -85,12 +85,8 @@ int cx_lir(void *srv, struct msg *req, struct msg *ans);
  * *len its length. 0, -ENOENT (unknown impu) or -errno. */
 int cx_user_data_build(struct store *st, const char *impi, const char *impu,
 		       char **xml, size_t *len);
-/* The same, also handing out the implicit set read for it (as
- * store_implicit_set_get, free() *set_out) when set_out is not NULL.
- * Service profiles come through profile_cache.h. */
-int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
-			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out);
-/* The same for an implicit set already read (store_implicit_set_checked). */
+/* The same for an implicit set already read (store_implicit_set_checked);
+ * service profiles come through profile_cache.h. */
 int cx_user_data_build_from(struct store *st, const char *impi, const struct store_impu *set,
 			    size_t n, char **xml, size_t *len);
 /* The document itself, without the database (cx_user_data_build loads, this
@@ -100,7 +96,7 @@ int cx_user_data_build_from(struct store *st, const char *impi, const struct sto
 int cx_user_data_write(const char *impi, const struct store_impu *set, size_t n,
 		       struct store_service_profile *const *profiles, size_t n_profiles,
 		       char **xml, size_t *len);
-/* cx.expand_shared_ifc_sets: from now on cx_user_data_build(_set) write
+/* cx.expand_shared_ifc_sets: from now on cx_user_data_build(_from) write
  * the iFCs of a profile's shared iFC sets inline (merged by Priority, the
  * profile's own first on a tie) instead of the SharedIFCSetIDs, for an
  * S-CSCF that does not hold the sets. Process-wide; call before the Cx

@@ -114,7 +114,7 @@ static int sar_add_identities(struct store *st, const struct sar_req *rq, const 
 	struct avp *grp = NULL;
 	int ret = impi[0] ? dia_add_utf8(ans, DIA_AVP_USER_NAME, impi) : 0;
 
-	/* n_impis: counted by store_impu_get_checked (UINT_MAX: unknown). */
+	/* n_impis: counted by store_implicit_set_checked. */
 	if (ret == 0 && n_impis > 1 && store_impu_impis(st, rq->impu, &impis) == 0 &&
 	    impis.n > 1) {
 		ret = dia_add_group(ans, CX_AVP_ASSOCIATED_IDENTITIES, &grp);
@@ -140,6 +140,23 @@ static bool set_unchanged(const struct store_impu *set, size_t n, const struct s
 			return false;
 	}
 	return n > 0;
+}
+
+/* The IMPI the SAA and the profile name: User-Name, else the last one
+ * registered. UNREGISTERED_USER for a user never registered has neither;
+ * the PrivateID is then one of the IMPU's IMPIs (TS 29.228 6.1.2.1: the
+ * profile carries a private identity), kept in pu->last_impi. */
+static const char *sar_private_id(struct store *st, const struct sar_req *rq,
+				  struct store_impu *pu)
+{
+	struct store_strv impis = { 0 };
+
+	if (rq->impi[0])
+		return rq->impi;
+	if (!pu->last_impi[0] && store_impu_impis(st, rq->impu, &impis) == 0 && impis.n > 0)
+		snprintf(pu->last_impi, sizeof pu->last_impi, "%s", impis.v[0]);
+	store_strv_free(&impis);
+	return pu->last_impi;
 }
 
 static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
@@ -175,18 +192,7 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 		free(set);
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
 	}
-	impi = rq->impi[0] ? rq->impi : pu.last_impi;
-	/* UNREGISTERED_USER for a user never registered: no User-Name and no
-	 * last IMPI; the PrivateID is then one of the IMPU's IMPIs
-	 * (TS 29.228 6.1.2.1: the profile carries a private identity). */
-	if (!impi[0]) {
-		struct store_strv impis = { 0 };
-
-		if (store_impu_impis(st, rq->impu, &impis) == 0 && impis.n > 0)
-			snprintf(pu.last_impi, sizeof pu.last_impi, "%s", impis.v[0]);
-		store_strv_free(&impis);
-		impi = pu.last_impi;
-	}
+	impi = sar_private_id(st, rq, &pu);
 	if (act.user_data && rq->data_available != CX_USER_DATA_ALREADY_AVAILABLE) {
 		ret = cx_user_data_build_from(st, impi, set, n_set, &xml, &xml_len);
 		if (ret != 0) {

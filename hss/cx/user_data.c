@@ -399,8 +399,8 @@ out:
 	return ret;
 }
 
-int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
-			   char **xml, size_t *len, struct store_impu **set_out, size_t *n_out)
+int cx_user_data_build(struct store *st, const char *impi, const char *impu,
+		       char **xml, size_t *len)
 {
 	struct store_impu *set = NULL;
 	size_t n = 0;
@@ -409,17 +409,6 @@ int cx_user_data_build_set(struct store *st, const char *impi, const char *impu,
 	*xml = NULL;
 	if (ret == 0)
 		ret = cx_user_data_build_from(st, impi, set, n, xml, len);
-	if (ret == 0 && set_out) {
-		*set_out = set;
-		*n_out = n;
-	} else {
-		free(set);
-	}
+	free(set);
 	return ret;
-}
-
-int cx_user_data_build(struct store *st, const char *impi, const char *impu,
-		       char **xml, size_t *len)
-{
-	return cx_user_data_build_set(st, impi, impu, xml, len, NULL, NULL);
 }

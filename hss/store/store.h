@@ -138,21 +138,17 @@ int store_impu_get(struct store *st, const char *impu, struct store_impu *out);
 /* 0 if impi and impu are associated; -ENOENT if either is unknown; -EACCES
  * if both exist but are not associated (DIAMETER_ERROR_IDENTITIES_DONT_MATCH). */
 int store_impi_impu_check(struct store *st, const char *impi, const char *impu);
-/* store_impu_get() then store_impi_impu_check() in one database round trip:
- * 0 (out filled), -ENOENT (either unknown), -EACCES (not associated; out
- * filled), or -errno. *n_impis (if not NULL): how many IMPIs share impu. */
-int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
-			   struct store_impu *out, unsigned int *n_impis);
-/* The UAR read (TS 29.228 6.1.1.1): store_impu_get_checked() (one
- * statement) and, when want_caps or impu has no S-CSCF name stored, the
- * capability set of impi's subscription as store_caps_get() gives it (one
- * more; else *caps empty). Returns as store_impu_get_checked; *caps is the
- * caller's (store_caps_free; empty on error). */
+/* The UAR read (TS 29.228 6.1.1.1): store_impu_get() and
+ * store_impi_impu_check() in one statement and, when want_caps or impu has
+ * no S-CSCF name stored, the capability set of impi's subscription as
+ * store_caps_get() gives it (one more; else *caps empty). 0 (out filled),
+ * -ENOENT (either unknown), -EACCES (not associated; out filled) or -errno;
+ * *caps is the caller's (store_caps_free; empty on error). */
 int store_impu_get_caps(struct store *st, const char *impu, const char *impi, bool want_caps,
 			struct store_impu *out, struct store_caps *caps);
 /* The SAR read in one statement: the implicit set of impu (as
  * store_implicit_set_get) with the identities check of
- * store_impu_get_checked when impi is not NULL. 0 with *out (malloc'd,
+ * store_impi_impu_check when impi is not NULL. 0 with *out (malloc'd,
  * free()), *n, *pos (index of impu in it) and *n_impis (IMPIs sharing impu,
  * if not NULL); -ENOENT, -EACCES or -errno with nothing returned. */
 int store_implicit_set_checked(struct store *st, const char *impu, const char *impi,

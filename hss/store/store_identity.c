@@ -137,45 +137,6 @@ int store_impi_impu_check(struct store *st, const char *impi, const char *impu)
 	return linked ? 0 : -EACCES;
 }
 
-int store_impu_get_checked(struct store *st, const char *impu, const char *impi,
-			   struct store_impu *out, unsigned int *n_impis)
-{
-	/* store_impu_get and store_impi_impu_check in one round trip. */
-	static const char sql[] =
-		"SELECT " IMPU_COLUMNS ", (SELECT id FROM impi WHERE identity = ?),"
-		" EXISTS (SELECT 1 FROM impi_impu ii JOIN impi p ON p.id = ii.impi_id"
-		" WHERE ii.impu_id = u.id AND p.identity = ?),"
-		" (SELECT COUNT(*) FROM impi_impu ii WHERE ii.impu_id = u.id)"
-		" FROM impu u WHERE u.identity = ?";
-	struct impu_row r;
-	MYSQL_BIND par[3], res[IMPU_NCOL + 3];
-	MYSQL_STMT *s = NULL;
-	uint64_t impi_id = 0, count = 0;
-	int linked = 0, rc;
-
-	impu_row_bind(&r, out);
-	impu_row_export(&r, res);
-	sdb_out_u64(&res[IMPU_NCOL], &impi_id);
-	sdb_out_int(&res[IMPU_NCOL + 1], &linked);
-	sdb_out_u64(&res[IMPU_NCOL + 2], &count);
-	sdb_in_str(&par[0], impi);
-	sdb_in_str(&par[1], impi);
-	sdb_in_str(&par[2], impu);
-	rc = sdb_run(st, sql, par, res, &s);
-	if (rc)
-		return rc;
-	rc = sdb_fetch(s, res, IMPU_NCOL + 3);
-	sdb_done(s);
-	if (rc < 0)
-		return rc;
-	if (rc == 0 || sdb_is_null(&res[IMPU_NCOL]) || !impi_id)
-		return -ENOENT;
-	impu_row_finish(&r);
-	if (n_impis)
-		*n_impis = count > UINT32_MAX ? UINT32_MAX : (unsigned int)count;
-	return linked ? 0 : -EACCES;
-}
-
 int store_impu_get_caps(struct store *st, const char *impu, const char *impi, bool want_caps,
 			struct store_impu *out, struct store_caps *caps)
 {
