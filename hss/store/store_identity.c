@@ -185,7 +185,8 @@ struct set_check {
 	struct impu_row r;
 	int self, linked;
 	uint64_t impi_id, count;
-	size_t i, pos;
+	size_t i;
+	unsigned int pos;    /* implicit_set_pos of the requested IMPU */
 	bool found, impi_known, impi_linked;
 	unsigned int n_impis;
 };
@@ -197,7 +198,7 @@ static void set_check_fix(void *row, void *ctx)
 	(void)row;
 	impu_row_finish(&c->r);
 	if (c->self) {
-		c->pos = c->i;
+		c->pos = c->r.dst->implicit_set_pos;
 		c->found = true;
 		c->impi_known = c->impi_id != 0;
 		c->impi_linked = c->linked != 0;
@@ -206,19 +207,40 @@ static void set_check_fix(void *row, void *ctx)
 	c->i++;
 }
 
+/* The set by implicit_set_pos (insertion sort: a set has a few IMPUs);
+ * returns the index of the record at position self_pos. */
+static size_t set_sort(struct store_impu *set, size_t n, unsigned int self_pos)
+{
+	size_t self = 0;
+
+	for (size_t a = 1; a < n; a++) {
+		struct store_impu v = set[a];
+		size_t b = a;
+		for (; b > 0 && set[b - 1].implicit_set_pos > v.implicit_set_pos; b--)
+			set[b] = set[b - 1];
+		set[b] = v;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (set[i].implicit_set_pos == self_pos)
+			self = i;
+	}
+	return self;
+}
+
 int store_implicit_set_checked(struct store *st, const char *impu, const char *impi,
 			       struct store_impu **out, size_t *n, size_t *pos,
 			       unsigned int *n_impis)
 {
-	/* k: the requested IMPU; p NULL = unknown impi, ii NULL = not
-	 * associated; n: how many IMPIs share k (Associated-Identities). */
+	/* k: the requested IMPU; p NULL = unknown impi; n: how many IMPIs
+	 * share k (Associated-Identities). k and p are constant tables, so the
+	 * subqueries run once. No ORDER BY (it made MariaDB build a temporary
+	 * table per execution): set_sort orders by position. */
 	static const char sql[] =
-		"SELECT " IMPU_COLUMNS_J ", u.id = k.id, COALESCE(p.id, 0), ii.impi_id IS NOT NULL,"
+		"SELECT " IMPU_COLUMNS_J ", u.id = k.id, COALESCE(p.id, 0),"
+		" EXISTS (SELECT 1 FROM impi_impu ii WHERE ii.impi_id = p.id AND ii.impu_id = k.id),"
 		" (SELECT COUNT(*) FROM impi_impu n WHERE n.impu_id = k.id)"
 		" FROM impu k JOIN impu u ON u.implicit_set_id = k.implicit_set_id" IMPU_JOIN_LAST
-		" LEFT JOIN impi p ON p.identity = ?"
-		" LEFT JOIN impi_impu ii ON ii.impi_id = p.id AND ii.impu_id = k.id"
-		" WHERE k.identity = ? ORDER BY u.implicit_set_pos";
+		" LEFT JOIN impi p ON p.identity = ? WHERE k.identity = ?";
 	struct store_impu cur;
 	struct set_check c = { .i = 0 };
 	MYSQL_BIND par[2], res[IMPU_NCOL + 4];
@@ -252,7 +274,7 @@ int store_implicit_set_checked(struct store *st, const char *impu, const char *i
 		return rc;
 	}
 	*out = rows;
-	*pos = c.pos;
+	*pos = set_sort(*out, *n, c.pos);
 	if (n_impis)
 		*n_impis = c.n_impis;
 	return 0;
