@@ -6,6 +6,7 @@
 #include "cx/cx.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -206,20 +207,38 @@ static struct cx_result mar_digest(const struct mar_req *rq, const struct store_
 	return ret == 0 ? CX_BASE(DIA_SUCCESS) : CX_BASE(DIA_UNABLE_TO_COMPLY);
 }
 
-/* The identities check and the S-CSCF name of 6.3.1.1 (while not
- * registered, or only unregistered, the HSS keeps the requesting S-CSCF's
- * name so a re-attempt reaches the same S-CSCF; a registered identity keeps
- * its S-CSCF until a SAR moves it): one statement, store_mar_assign.
- * Skipped when the same IMPI/IMPU/server passed it within the cache TTL. */
+/* 6.3.1.1: while not registered (or only unregistered) the HSS keeps the
+ * requesting S-CSCF's name, so a re-attempt reaches the same S-CSCF. A
+ * registered identity keeps its S-CSCF until a SAR moves it. Read first
+ * and write only on a change: an unconditional UPDATE per MAR made two HSS
+ * on one database deadlock in InnoDB (both share-lock the IMPU row through
+ * the self-join, then both want it exclusively; tests/integration/hss
+ * cx_sqn.sh bursts). */
+static int mar_store_server(struct store *st, const struct mar_req *rq,
+			    const struct store_impu *pu)
+{
+	if (pu->reg_state == STORE_REGISTERED || strcmp(pu->scscf_name, rq->server) == 0)
+		return 0;
+	return store_reg_set(st, rq->impu, NULL, pu->reg_state, rq->server);
+}
+
+/* The identities check and the S-CSCF name of 6.3.1.1, skipped when the
+ * same IMPI/IMPU/server passed it within the cache TTL. */
 static int mar_check_impu(struct cx_server *srv, struct store *st, const struct mar_req *rq)
 {
+	struct store_impu *set = NULL;
+	size_t n = 0, pos = 0;
 	int ret;
 
 	if (auth_cache_impu_fresh(srv->auth, rq->impi, rq->impu, rq->server))
 		return 0;
-	ret = store_mar_assign(st, rq->impu, rq->impi, rq->server);
+	ret = store_implicit_set_checked(st, rq->impu, rq->impi, &set, &n, &pos, NULL);
 	if (ret != 0)
 		return ret;
+	ret = mar_store_server(st, rq, &set[pos]);
+	free(set);
+	if (ret != 0)
+		return ret == -ENOENT ? -EIO : ret;
 	auth_cache_note_impu(srv->auth, rq->impi, rq->impu, rq->server);
 	return 0;
 }

@@ -176,12 +176,6 @@ int store_visited_network_allowed(struct store *st, const char *impi,
  * scscf_name (NULL clears it) and the last IMPI (NULL leaves it). */
 int store_reg_set(struct store *st, const char *impu, const char *impi,
 		  enum store_reg_state state, const char *scscf_name);
-/* The MAR's identities check and S-CSCF name (TS 29.228 6.3.1.1) in one
- * statement: if impi and impu are associated, store server as the S-CSCF
- * name of impu's implicit set unless impu is registered (state unchanged).
- * 0 when they are associated (written or not); else as
- * store_impi_impu_check: -ENOENT, -EACCES (one more query tells which). */
-int store_mar_assign(struct store *st, const char *impu, const char *impi, const char *server);
 /* Clear the S-CSCF name of impu's implicit set (state unchanged). */
 int store_scscf_clear(struct store *st, const char *impu);
 

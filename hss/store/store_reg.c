@@ -60,47 +60,6 @@ int store_reg_set(struct store *st, const char *impu, const char *impi,
 	return reg_apply(&a, st);
 }
 
-/* One UPDATE that matches only when the identities are associated; the IF
- * keeps a registered set's name (CLIENT_FOUND_ROWS: matched rows count). */
-static int mar_assign_once(struct store *st, const char *impu, const char *impi,
-			   const char *server, bool *matched)
-{
-	static const char sql[] =
-		"UPDATE impu u JOIN impu k ON k.implicit_set_id = u.implicit_set_id"
-		" SET u.scscf_name = IF(k.reg_state = 1, u.scscf_name, ?)"
-		" WHERE k.identity = ? AND EXISTS (SELECT 1 FROM impi_impu ii"
-		" JOIN impi p ON p.id = ii.impi_id WHERE ii.impu_id = k.id AND p.identity = ?)";
-	MYSQL_BIND par[3];
-	MYSQL_STMT *s = NULL;
-	int rc;
-
-	sdb_in_str(&par[0], server);
-	sdb_in_str(&par[1], impu);
-	sdb_in_str(&par[2], impi);
-	rc = sdb_run(st, sql, par, NULL, &s);
-	if (rc)
-		return rc;
-	*matched = mysql_stmt_affected_rows(s) >= 1;
-	return 0;
-}
-
-int store_mar_assign(struct store *st, const char *impu, const char *impi, const char *server)
-{
-	bool matched = false;
-	int rc = mar_assign_once(st, impu, impi, server, &matched);
-
-	if (rc || matched)
-		return rc;
-	/* Nothing matched: say why (unknown or not associated). */
-	rc = store_impi_impu_check(st, impi, impu);
-	if (rc == 0) {   /* associated meanwhile (ims-hssctl): once more */
-		rc = mar_assign_once(st, impu, impi, server, &matched);
-		if (rc == 0 && !matched)
-			rc = -EIO;
-	}
-	return rc;
-}
-
 int store_scscf_clear(struct store *st, const char *impu)
 {
 	struct reg_args a = { .impu = impu, .clear_only = true };

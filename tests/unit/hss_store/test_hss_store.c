@@ -358,29 +358,6 @@ static void test_sar_read_checks_and_returns_the_set(void **state)
 	assert_null(set);
 }
 
-/* MAR: the S-CSCF name is stored for the whole set unless registered. */
-static void test_mar_assign_stores_name_unless_registered(void **state)
-{
-	struct store_impu u;
-
-	assert_int_equal(store_mar_assign(*state, ALICE_SIP, ALICE, "sip:s1.open-ims.test"), 0);
-	assert_int_equal(store_impu_get(*state, "tel:+4930100001", &u), 0);
-	assert_string_equal(u.scscf_name, "sip:s1.open-ims.test");
-	assert_int_equal(u.reg_state, STORE_NOT_REGISTERED);
-	assert_int_equal(store_mar_assign(*state, ALICE_SIP, ALICE, "sip:s1.open-ims.test"), 0);
-	assert_int_equal(store_reg_set(*state, ALICE_SIP, ALICE, STORE_REGISTERED, SCSCF1), 0);
-	assert_int_equal(store_mar_assign(*state, ALICE_SIP, ALICE, "sip:s3.open-ims.test"), 0);
-	assert_int_equal(store_impu_get(*state, ALICE_SIP, &u), 0);
-	assert_string_equal(u.scscf_name, SCSCF1);
-	assert_int_equal(u.reg_state, STORE_REGISTERED);
-	assert_int_equal(store_mar_assign(*state, "sip:bob@open-ims.test", ALICE, "sip:x"), -EACCES);
-	assert_int_equal(store_mar_assign(*state, ALICE_SIP, "nobody@x", "sip:x"), -ENOENT);
-	assert_int_equal(store_mar_assign(*state, "sip:nobody@x", ALICE, "sip:x"), -ENOENT);
-	assert_int_equal(store_impu_get(*state, "sip:bob@open-ims.test", &u), 0);
-	assert_string_equal(u.scscf_name, "");
-	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED, NULL), 0);
-}
-
 /* The change-log mark moves with a logged change and with its taking. */
 static void test_change_log_mark_moves_with_a_change(void **state)
 {
@@ -446,7 +423,6 @@ int main(void)
 		cmocka_unit_test(test_wildcard_psi_matches_whole_identity),
 		cmocka_unit_test(test_uar_read_carries_caps_only_without_scscf),
 		cmocka_unit_test(test_sar_read_checks_and_returns_the_set),
-		cmocka_unit_test(test_mar_assign_stores_name_unless_registered),
 		cmocka_unit_test(test_change_log_mark_moves_with_a_change),
 		cmocka_unit_test(test_reconnect_after_kill_reprepares_statements),
 		cmocka_unit_test(test_open_unreachable_server_fails),
