@@ -15,6 +15,7 @@
 
 #include "icscf_cx.h"
 #include "icscf_node.h"
+#include "ims/heap.h"
 
 void icscf_job_link(struct icscf *n, struct icscf_job *job)
 {
@@ -106,6 +107,9 @@ int icscf_start(struct ims_daemon *d, void *cfgp)
 	n->cfg = cfg;
 	n->root = ims_daemon_root(d);
 	ims_daemon_set_context(d, n);
+	/* Transactions are kept 32 s (timer J): fault the heap's growth in once
+	 * per loop turn instead of page by page (ims/heap.h). */
+	heap_attach(n->root);
 	rc = scscf_pool_build(&n->pool, &cfg->scscf);
 	if (rc < 0) {
 		log_err("S-CSCF pool: %s", strerror(-rc));

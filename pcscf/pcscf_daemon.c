@@ -222,15 +222,6 @@ static void on_sweep(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 		log_info("%zu registration(s) expired, %zu left", dropped, reg_store_count(n->regs));
 }
 
-/* Before each wait of the loop: the heap grown by what was just handled is
- * faulted in at once, not page by page by the next requests. */
-static void on_prepoll(su_prepoll_magic_t *magic, su_root_t *root)
-{
-	(void)magic;
-	(void)root;
-	heap_prefault();
-}
-
 int pcscf_start(struct ims_daemon *d, void *cfgp)
 {
 	const struct pcscf_config *cfg = cfgp;
@@ -244,7 +235,7 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 	 * back and faulted in again for each request (measured with perf:
 	 * _int_malloc and page faults were 40% of the relay's CPU). Keep it,
 	 * and fault the heap's growth in once per loop turn (ims/heap.h). */
-	heap_tune();
+	heap_attach(ims_daemon_root(d));
 	if (cfg->sip.udp && cfg->sip.max_message_size < 65535) {
 		/* sofia-sip 1.12.11 aborts (tport_recv_dgram assertion) on the
 		 * datagram after one larger than its limit: a remote crash. */
@@ -291,7 +282,6 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 	nta_agent_set_params(sipagent_nta(n->sip), TPTAG_PONG2PING(1), TAG_END());
 	chg_icid_init(&n->icid, sipagent_hostport(n->sip), (uint64_t)time(NULL),
 		      (uint32_t)getpid() ^ (uint32_t)random());
-	su_root_add_prepoll(ims_daemon_root(d), on_prepoll, NULL);
 	n->sweep = su_timer_create(su_root_task(ims_daemon_root(d)), 1000);
 	if (!n->sweep || su_timer_set_for_ever(n->sweep, on_sweep, (su_timer_arg_t *)n) < 0)
 		return -ENOMEM;

@@ -13,6 +13,7 @@
 #include <sofia-sip/sip_status.h>
 
 #include "ims/admit.h"
+#include "ims/heap.h"
 #include "ifc/ifc_shared.h"
 #include "registrar/reg_profile.h"
 #include "registrar/registrar.h"
@@ -161,6 +162,9 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 		return -ENOMEM;
 	n->cfg = cfg;
 	ims_daemon_set_context(d, n);
+	/* Transactions are kept 32 s (timer J): fault the heap's growth in once
+	 * per loop turn instead of page by page (ims/heap.h). */
+	heap_attach(ims_daemon_root(d));
 	rc = dia_start(&cfg->diameter, DIA_APP_CX);
 	if (rc < 0) {
 		log_err("Diameter start failed: %s", strerror(-rc));

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include <sofia-sip/su_wait.h>
+
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
@@ -52,4 +54,17 @@ long heap_prefault(void)
 	}
 	populated_to = end;
 	return (long)(end - from);
+}
+
+static void on_prepoll(su_prepoll_magic_t *magic, su_root_t *root)
+{
+	(void)magic;
+	(void)root;
+	heap_prefault();
+}
+
+int heap_attach(su_root_t *root)
+{
+	heap_tune();
+	return su_root_add_prepoll(root, on_prepoll, NULL) == 0 ? 0 : -EBUSY;
 }

@@ -14,7 +14,10 @@
 # -DCMAKE_BUILD_TYPE=Release or RelWithDebInfo, no sanitizer. Environment
 # as reg-load.sh (BENCH_LOG_LEVEL, BENCH_MAX_PENDING, KEEP_WORK...), and
 # BENCH_MEM_EVERY=N: print each daemon's resident memory every N seconds
-# of the run (a long run shows whether memory levels off).
+# of the run (a long run shows whether memory levels off), and
+# BENCH_TARGET=scscf: the S-CSCF alone — both users register straight at
+# it and the caller sends to it as a P-CSCF would (Route sip:orig@S-CSCF,
+# P-Asserted-Identity), the callee is reached at its contact.
 # Stops only what it started (by PID) and removes its work dir.
 set -u
 if [ $# -lt 1 ]; then
@@ -37,11 +40,17 @@ chain_db 2
 chain_start
 A_PORT=$UE_PORT B_PORT=$((UE_PORT + 1))
 ss -Hlun "sport = :$B_PORT" 2>/dev/null | grep -q . && chain_die "port $B_PORT busy"
-echo "chain up: P-CSCF 127.0.0.1:$P_SIP; caller port $A_PORT, callee port $B_PORT"
+TARGET=$P_SIP UAC_XML=$HERE/call-uac.xml
+if [ "${BENCH_TARGET:-pcscf}" = scscf ]; then
+	TARGET=$S_SIP UAC_XML=$WORK/call-uac-scscf.xml
+	sed -e 's|Route: <sip:\[remote_ip\]:\[remote_port\];lr>|Route: <sip:orig@[remote_ip]:[remote_port];lr>|' \
+		-e 's|P-Preferred-Identity:|P-Asserted-Identity:|' "$HERE/call-uac.xml" >"$UAC_XML"
+fi
+echo "chain up: P-CSCF 127.0.0.1:$P_SIP, calls sent to 127.0.0.1:$TARGET (${BENCH_TARGET:-pcscf}); caller port $A_PORT, callee port $B_PORT"
 
 # Both users from their ports; retried until the Diameter peers are up.
 deadline=$(( $(date +%s) + 20 ))
-until BENCH_UE_PORT=$A_PORT "$UAC" 127.0.0.1:"$P_SIP" 2 2 8 1 >"$WORK/reg.out" 2>&1; do
+until BENCH_UE_PORT=$A_PORT "$UAC" 127.0.0.1:"$TARGET" 2 2 8 1 >"$WORK/reg.out" 2>&1; do
 	[ "$(date +%s)" -ge "$deadline" ] && { cat "$WORK/reg.out"; chain_die "registration failed"; }
 	sleep 0.5
 done
@@ -57,14 +66,14 @@ chain_sample before
 [ -n "${BENCH_MEM_EVERY:-}" ] && chain_mem_trace "$BENCH_MEM_EVERY"
 total=$((RATE * SECS))
 t0=$(date +%s.%N)
-timeout $((SECS + HOLD / 1000 + 60)) sipp 127.0.0.1:"$P_SIP" -sf "$HERE/call-uac.xml" \
+timeout $((SECS + HOLD / 1000 + 60)) sipp 127.0.0.1:"$TARGET" -sf "$UAC_XML" \
 	-i 127.0.0.1 -p "$A_PORT" -r "$RATE" -m "$total" -d "$HOLD" -l $((RATE * (HOLD / 1000 + 10))) \
 	-nostdin -trace_screen -screen_file "$WORK/uac.screen" -trace_rtt -rtt_freq 1 \
 	-timeout $((SECS + HOLD / 1000 + 45))s \
 	-timeout_error -recv_timeout 32000 -max_retrans 6 >"$WORK/uac.out" 2>&1
 uac_rc=$?
 t1=$(date +%s.%N)
-cat "$WORK"/call-uac_*_rtt.csv >"$WORK/uac.rtt" 2>/dev/null
+cat "$WORK"/call-uac*_rtt.csv >"$WORK/uac.rtt" 2>/dev/null
 chain_sample after
 
 screen_val() { # FILE LABEL: the cumulative column of a SIPp counter

@@ -28,6 +28,8 @@
  * that), large enough that brk + madvise stay ~75 calls a second at
  * 5000 relayed requests/s. */
 #define HEAP_TOP_PAD (1024 * 1024)
+
+struct su_root_s;
 #define HEAP_TRIM_THRESHOLD (64 * 1024 * 1024)
 
 /* mallopt M_TOP_PAD and M_TRIM_THRESHOLD as above. */
@@ -37,5 +39,9 @@ void heap_tune(void);
  * populated, 0 when nothing grew, or -errno when the kernel refused
  * (before Linux 5.14: -EINVAL; later calls are then no-ops). */
 long heap_prefault(void);
+
+/* heap_tune(), then heap_prefault() before each wait of root's loop (its
+ * prepoll hook: the caller must not set another). 0, or -errno. */
+int heap_attach(struct su_root_s *root);
 
 #endif
