@@ -30,17 +30,25 @@ struct scscf {
 	bool dia_started;
 };
 
+/* REGISTER and reg-event SUBSCRIBE go to the registrar, the rest to the
+ * session. */
+static bool for_registrar(const sip_t *sip)
+{
+	sip_method_t m = sip->sip_request->rq_method;
+
+	return m == sip_method_register ||
+	       (m == sip_method_subscribe && sip->sip_event &&
+		strcasecmp(sip->sip_event->o_type, "reg") == 0);
+}
+
 /* sipagent screen: session overload refusals go out statelessly (a flood
  * of refused INVITEs keeps no transaction for Timer J). */
 static int screen(void *ctx, msg_t *msg, const sip_t *sip, char *extra, size_t extra_len)
 {
 	struct scscf *n = ctx;
-	sip_method_t m = sip->sip_request->rq_method;
 
 	(void)msg;
-	if (!n->sess || m == sip_method_register ||
-	    (m == sip_method_subscribe && sip->sip_event &&
-	     strcasecmp(sip->sip_event->o_type, "reg") == 0))
+	if (!n->sess || for_registrar(sip))
 		return 0;
 	if (!session_screen(n->sess, sip))
 		return 0;
@@ -52,22 +60,13 @@ static int on_request(void *ctx, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct scscf *n = ctx;
 
-	switch (sip->sip_request->rq_method) {
-	case sip_method_register:
-		if (!n->reg)
-			return 503;
-		return registrar_on_register(n->reg, irq, sip);
-	case sip_method_subscribe: /* reg event: the registrar is the notifier */
-		if (n->reg && sip->sip_event && strcasecmp(sip->sip_event->o_type, "reg") == 0)
-			return registrar_on_subscribe(n->reg, irq, sip);
-		/* fall through */
-	default:
-		/* INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, OPTIONS, INFO,
-		 * REFER, UPDATE, PRACK, BYE, CANCEL, ACK (TS 24.229 5.4.3). */
-		if (!n->sess)
-			return 503;
-		return session_on_request(n->sess, irq, sip);
-	}
+	if (sip->sip_request->rq_method == sip_method_register)
+		return n->reg ? registrar_on_register(n->reg, irq, sip) : 503;
+	if (n->reg && for_registrar(sip)) /* reg event: the registrar is the notifier */
+		return registrar_on_subscribe(n->reg, irq, sip);
+	/* INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, OPTIONS, INFO, REFER,
+	 * UPDATE, PRACK, BYE, CANCEL, ACK (TS 24.229 5.4.3). */
+	return n->sess ? session_on_request(n->sess, irq, sip) : 503;
 }
 
 /* The shared iFC sets of registrar.shared_ifc_sets (TS 29.228 B.2.1),

@@ -11,6 +11,34 @@
 	"COALESCE((SELECT m.capability_set_id FROM impi p JOIN imsu m" \
 	" ON m.id = p.imsu_id WHERE p.identity = ?), 1)"
 
+/* Append one capability code (mandatory or optional list). 0 or -ENOMEM. */
+static int caps_add_code(struct store_caps *c, uint64_t code, bool mandatory)
+{
+	uint32_t **v = mandatory ? &c->mandatory : &c->optional;
+	size_t *n = mandatory ? &c->n_mandatory : &c->n_optional;
+	uint32_t *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = (uint32_t)code;
+	return 0;
+}
+
+/* Append a copy of name to the server names. 0 or -ENOMEM. */
+static int caps_add_name(struct store_caps *c, const char *name)
+{
+	struct store_strv *sv = &c->server_names;
+	char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
+
+	if (nv)
+		sv->v = nv;
+	if (!nv || !(nv[sv->n] = strdup(name)))
+		return -ENOMEM;
+	sv->n++;
+	return 0;
+}
+
 static int caps_codes(struct store *st, const char *impi, struct store_caps *c)
 {
 	static const char sql[] =
@@ -27,17 +55,9 @@ static int caps_codes(struct store *st, const char *impi, struct store_caps *c)
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		return rc;
-	while ((rc = sdb_fetch(s, res, 2)) == 1) {
-		uint32_t **v = mandatory ? &c->mandatory : &c->optional;
-		size_t *n = mandatory ? &c->n_mandatory : &c->n_optional;
-		uint32_t *nv = realloc(*v, (*n + 1) * sizeof(*nv));
-		if (!nv) {
-			rc = -ENOMEM;
+	while ((rc = sdb_fetch(s, res, 2)) == 1)
+		if ((rc = caps_add_code(c, code, mandatory)) < 0)
 			break;
-		}
-		*v = nv;
-		nv[(*n)++] = (uint32_t)code;
-	}
 	sdb_done(s);
 	return rc < 0 ? rc : 0;
 }
@@ -50,7 +70,6 @@ static int caps_names(struct store *st, const char *impi, struct store_caps *c)
 	char name[STORE_IDENTITY_MAX];
 	MYSQL_BIND par[1], res[1];
 	MYSQL_STMT *s = NULL;
-	struct store_strv *sv = &c->server_names;
 	int rc;
 
 	sdb_in_str(&par[0], impi);
@@ -58,16 +77,9 @@ static int caps_names(struct store *st, const char *impi, struct store_caps *c)
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		return rc;
-	while ((rc = sdb_fetch(s, res, 1)) == 1) {
-		char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
-		if (nv)
-			sv->v = nv;
-		if (!nv || !(nv[sv->n] = strdup(name))) {
-			rc = -ENOMEM;
+	while ((rc = sdb_fetch(s, res, 1)) == 1)
+		if ((rc = caps_add_name(c, name)) < 0)
 			break;
-		}
-		sv->n++;
-	}
 	sdb_done(s);
 	return rc < 0 ? rc : 0;
 }
@@ -108,29 +120,9 @@ int sdb_caps_of_set(struct store *st, uint64_t set_id, struct store_caps *out)
 	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		return rc;
-	while ((rc = sdb_fetch(s, res, 4)) == 1) {
-		if (kind == 0) {
-			uint32_t **v = mandatory ? &out->mandatory : &out->optional;
-			size_t *cnt = mandatory ? &out->n_mandatory : &out->n_optional;
-			uint32_t *nv = realloc(*v, (*cnt + 1) * sizeof(*nv));
-			if (!nv) {
-				rc = -ENOMEM;
-				break;
-			}
-			*v = nv;
-			nv[(*cnt)++] = (uint32_t)n;
-		} else {
-			struct store_strv *sv = &out->server_names;
-			char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
-			if (nv)
-				sv->v = nv;
-			if (!nv || !(nv[sv->n] = strdup(name))) {
-				rc = -ENOMEM;
-				break;
-			}
-			sv->n++;
-		}
-	}
+	while ((rc = sdb_fetch(s, res, 4)) == 1)
+		if ((rc = kind == 0 ? caps_add_code(out, n, mandatory) : caps_add_name(out, name)) < 0)
+			break;
 	sdb_done(s);
 	if (rc < 0)
 		store_caps_free(out);

@@ -86,6 +86,20 @@ static int wide_profile(char *buf, size_t len)
 	return off < len ? (int)off : -1;
 }
 
+/* n full walks of p for req; returns the matches seen. */
+static long walk(const struct ifc_profile *p, const struct ifc_request *req,
+		 const struct ifc_context *ctx, long n)
+{
+	const struct ifc_filter *f;
+	long hits = 0;
+
+	for (long i = 0; i < n; i++)
+		for (int pos = ifc_next(p, req, ctx, IFC_START, &f); pos >= 0;
+		     pos = ifc_next(p, req, ctx, pos, &f))
+			hits++;
+	return hits;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -104,8 +118,7 @@ int main(int argc, char **argv)
 	};
 	struct ifc_context ctx = { IFC_SC_ORIGINATING, IFC_USER_REGISTERED };
 	struct ifc_profile *p = NULL;
-	const struct ifc_filter *f;
-	long hits = 0, parses = n / 100 > 0 ? n / 100 : 1;
+	long hits, parses = n / 100 > 0 ? n / 100 : 1;
 	double t0, t1, t2;
 	size_t count;
 
@@ -118,11 +131,7 @@ int main(int argc, char **argv)
 		}
 	}
 	t1 = now();
-	for (long i = 0; i < n; i++) {
-		for (int pos = ifc_next(p, &req, &ctx, IFC_START, &f); pos >= 0;
-		     pos = ifc_next(p, &req, &ctx, pos, &f))
-			hits++;
-	}
+	hits = walk(p, &req, &ctx, n);
 	t2 = now();
 	count = ifc_profile_count(p);
 	ifc_profile_free(p);
@@ -144,13 +153,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_ifc: the 10x5 profile does not parse\n");
 			return 1;
 		}
-		hits = 0;
 		t1 = now();
-		for (long i = 0; i < n; i++) {
-			for (int pos = ifc_next(p, &req, &ctx, IFC_START, &f); pos >= 0;
-			     pos = ifc_next(p, &req, &ctx, pos, &f))
-				hits++;
-		}
+		hits = walk(p, &req, &ctx, n);
 		t2 = now();
 		count = ifc_profile_count(p);
 		ifc_profile_free(p);
