@@ -92,6 +92,8 @@ struct scscf_session_config {
 	long long unknown_number;   /* status for a number without a route: 404 or 604 */
 	long long max_pending;      /* initial requests in flight (forks, forwards); beyond: 503 */
 	long long overload_latency; /* ms: smoothed downstream latency above it sheds new ones */
+	long long max_dialogs;      /* INVITE dialogs recorded (release on de-registration) */
+	long long dialog_max_age;   /* ms: a record no BYE removed goes then */
 };
 
 struct scscf_config {

@@ -27,8 +27,33 @@ struct scscf {
 	struct registrar *reg;
 	struct session *sess;
 	struct ifc_shared_table *shared;  /* registrar.shared_ifc_sets, or NULL */
+	su_timer_t *status;               /* STATUS= line refresh */
+	struct ims_daemon *d;
 	bool dia_started;
 };
+
+#define STATUS_EVERY_MS 5000
+
+/* systemctl status: what is served right now. */
+static void on_status(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct scscf *n = (struct scscf *)arg;
+
+	(void)magic;
+	(void)t;
+	ims_daemon_status(n->d, "serving SIP on %s: %zu registered set(s), %zu dialog(s)",
+			  sipagent_hostport(n->sip), registrar_count_users(n->reg),
+			  session_count_dialogs(n->sess));
+}
+
+/* The registrar saw bindings go: their sessions end (TS 24.229 5.4.1.4,
+ * 5.4.1.5). */
+static void on_gone(void *ctx, const char *impu, const char *contact)
+{
+	struct scscf *n = ctx;
+
+	session_release(n->sess, impu, contact);
+}
 
 /* REGISTER and reg-event SUBSCRIBE go to the registrar, the rest to the
  * session. */
@@ -188,7 +213,12 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 	rc = start_session(d, n);
 	if (rc < 0)
 		return rc;
-	ims_daemon_status(d, "serving SIP on %s", sipagent_hostport(n->sip));
+	registrar_on_gone(n->reg, on_gone, n);
+	n->d = d;
+	n->status = su_timer_create(su_root_task(ims_daemon_root(d)), STATUS_EVERY_MS);
+	if (n->status)
+		su_timer_set_for_ever(n->status, on_status, (su_timer_arg_t *)n);
+	on_status(NULL, NULL, (su_timer_arg_t *)n);
 	return 0;
 }
 
@@ -198,6 +228,10 @@ void scscf_stop(struct ims_daemon *d)
 
 	if (!n)
 		return;
+	if (n->status)
+		su_timer_destroy(n->status);
+	if (n->reg)
+		registrar_on_gone(n->reg, NULL, NULL);
 	/* Requests still out (to an AS, a UE, the next hop): their callbacks
 	 * run now, with everything still up, and end each job (503/500
 	 * upstream); nothing new is sent from here on. */

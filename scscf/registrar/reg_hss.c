@@ -58,6 +58,7 @@ void reg_deregister_set(struct registrar *r, struct reg_record *rec, const char 
 
 	reg_ev_snap_take(r, rec, &snap);
 	reg_third_deregister(r, rec);
+	reg_gone(r, rec, NULL);
 	reg_store_remove(&r->store, rec);
 	reg_event_changed(r, &snap, NULL, event);
 	reg_ev_snap_free(&snap);

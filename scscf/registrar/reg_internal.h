@@ -47,6 +47,8 @@ struct registrar {
 	bool dirty;              /* bindings changed since the last snapshot */
 	int64_t saved_at;        /* store clock of the last snapshot */
 	struct reg_sync *sync;   /* MariaDB write-back (reg_sync.c), or NULL */
+	registrar_gone_fn gone;  /* registrar_on_gone, or NULL */
+	void *gone_ctx;
 };
 
 /* A client transaction from the registrar (NOTIFY, third-party REGISTER):
@@ -74,6 +76,10 @@ struct reg_op {
 };
 
 int64_t reg_now(void);
+
+/* registrar.c: tell registrar_on_gone's listener that contact (NULL: every
+ * binding) of rec's set went. */
+void reg_gone(struct registrar *r, const struct reg_record *rec, const char *contact);
 
 /* reg_sync.c: registrar.store mariadb: load the bindings (blocking, at
  * start) and start the write-back; nothing when the store is the file. */

@@ -212,6 +212,14 @@ void reg_register_finish(struct registrar *r, nta_incoming_t *irq, msg_t *req,
 	}
 	log_info("REGISTER impi=%s impu=%s: %zu contact(s) bound", rec->impi, q.impu,
 		 rec->n_contacts);
+	/* TS 24.229 5.4.1.4: the sessions of what the UE de-registered. */
+	if (rec->n_contacts == 0) {
+		reg_gone(r, rec, NULL);
+	} else {
+		for (size_t i = 0; i < q.n_b; i++)
+			if (q.b[i].expires == 0)
+				reg_gone(r, rec, q.b[i].uri);
+	}
 	r->dirty = true;
 	ue = msg_ref_create(req); /* the reply drops req; third parties copy from it */
 	ok = reg_reply_ok_kept(r, irq, req, rec);

@@ -48,6 +48,22 @@ static void on_binding_gone(struct registrar *r, const struct reg_record *rec)
 	reg_cx_sar(r, NULL, NULL, rec->impi, impu, CX_SAT_TIMEOUT_DEREGISTRATION, true);
 }
 
+void registrar_on_gone(struct registrar *r, registrar_gone_fn fn, void *ctx)
+{
+	r->gone = fn;
+	r->gone_ctx = ctx;
+}
+
+void reg_gone(struct registrar *r, const struct reg_record *rec, const char *contact)
+{
+	size_t i;
+
+	if (!r->gone || !rec || !rec->profile)
+		return;
+	for (i = 0; i < rec->profile->n_ids; i++)
+		r->gone(r->gone_ctx, rec->profile->ids[i].uri, contact);
+}
+
 static bool all_contacts_expire(const struct reg_record *rec, int64_t now)
 {
 	for (size_t i = 0; i < rec->n_contacts; i++)
@@ -70,8 +86,14 @@ static void expire_bindings(struct registrar *r, int64_t now)
 		next = rec->next;
 		if (rec->next_expiry > now)
 			continue;
-		if (all_contacts_expire(rec, now))
+		if (all_contacts_expire(rec, now)) {
 			reg_third_deregister(r, rec); /* needs the contacts: before they go */
+			reg_gone(r, rec, NULL);
+		} else {
+			for (size_t i = 0; i < rec->n_contacts; i++)
+				if (rec->contacts[i].expires <= now)
+					reg_gone(r, rec, rec->contacts[i].uri);
+		}
 		reg_ev_snap_take(r, rec, &snap);
 		left = reg_store_expire_record(&r->store, rec, now);
 		reg_event_changed(r, &snap, left ? rec : NULL, "expired");

@@ -99,6 +99,14 @@ typedef void (*registrar_profile_cb)(void *ctx, int status, const struct reg_pro
 int registrar_sar_unregistered(struct registrar *r, const char *impu, registrar_profile_cb cb,
 			       void *ctx);
 
+/* Bindings going away (the UE's de-registration, expiry, RTR or an
+ * administrative de-registration): fn runs for every IMPU of the set with
+ * the Contact URI that went, or NULL when the whole set is no longer
+ * registered, so that session control releases the sessions (TS 24.229
+ * 5.4.1.4, 5.4.1.5). fn NULL: nobody is told. */
+typedef void (*registrar_gone_fn)(void *ctx, const char *impu, const char *contact);
+void registrar_on_gone(struct registrar *r, registrar_gone_fn fn, void *ctx);
+
 /* Counters for tests and status lines. */
 size_t registrar_count_users(const struct registrar *r);
 size_t registrar_count_challenges(const struct registrar *r);

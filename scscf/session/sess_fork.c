@@ -66,6 +66,7 @@ struct sess_fork {
 	int best_status;
 	su_timer_t *timer;
 	char served[SESS_URI_MAX];
+	struct sess_dlg_note dlg;          /* the pass's dialog note */
 };
 
 #define now_ms sess_now_ms
@@ -266,6 +267,8 @@ static void on_2xx(struct sess_fork *f, struct fork_branch *b, int status, msg_t
 	branch_end(b, status);
 	if (!resp)
 		return;
+	sess_dialog_seen(f->s, &f->dlg, IFC_SC_TERMINATING_REGISTERED, f->served,
+			 sip_object(f->req), resp);
 	if (f->irq) {
 		log_info("fork served=%s branch %s answered %d", f->served, b->uri, status);
 		pop_via(resp);
@@ -587,6 +590,7 @@ void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, si
 	f->req = job->req;
 	f->invite = sip_object(f->req)->sip_request->rq_method == sip_method_invite;
 	memcpy(f->served, job->served, sizeof f->served);
+	f->dlg = job->dlg;
 	job->irq = NULL;
 	job->req = NULL;
 	f->next = s->forks;

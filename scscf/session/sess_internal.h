@@ -19,6 +19,7 @@
 #include "ims/sipproxy.h"
 #include "ifc/ifc.h"
 #include "registrar/reg_profile.h"
+#include "sess_dialog.h"
 #include "sess_fork.h"
 #include "sess_odi.h"
 #include "sess_route.h"
@@ -40,6 +41,8 @@ struct session {
 	 * upstream; each gives one latency sample (its first answer). */
 	struct admit admit;
 	su_timer_t *report;              /* once a second: refusals summary */
+	struct sess_dialogs dialogs;     /* confirmed INVITE dialogs (sess_dialog.h) */
+	uint64_t dialogs_refused;        /* last reported table-full count */
 };
 
 #define SESS_PRIORITY_START INT32_MIN
@@ -55,6 +58,7 @@ struct sess_job {
 	/* Terminating to an unregistered user: the profile a SAR
 	 * UNREGISTERED_USER brought, borrowed during its callback only. */
 	const struct reg_profile *unreg;
+	struct sess_dlg_note dlg;        /* initial INVITE: its dialog note */
 };
 
 /* session.c */
@@ -72,6 +76,18 @@ int sess_job_forward(struct sess_job *job, const char *next_hop, sipproxy_respon
 void sess_job_run(struct sess_job *job);
 int sess_set_request_uri(msg_t *req, const char *uri);
 int sess_prepend_route(msg_t *req, const char *value);
+
+/* sess_track.c: a response to a pass of an initial INVITE (note) seen
+ * on its way upstream: a 2xx confirms the pass's dialog (sess_dialog.h).
+ * sc/served: the case and served user the pass was in when it forwarded
+ * req (the request as forwarded, may be NULL). */
+void sess_dialog_seen(struct session *s, const struct sess_dlg_note *note,
+		      enum ifc_session_case sc, const char *served, const sip_t *req,
+		      msg_t *resp);
+/* sess_track.c: an in-dialog request passed our Route entries; tokens[]
+ * are their dlg tokens (CSeq tracking, BYE ends the record). */
+void sess_dialog_in_dialog(struct session *s, char tokens[][SESS_DLG_TOKEN_LEN + 1], size_t n,
+			   const sip_t *req);
 
 /* sess_isc.c: 1 when sent to an AS (job consumed), 0 when no iFC is left. */
 int sess_isc_next(struct sess_job *job);

@@ -84,9 +84,10 @@ static enum sipproxy_verdict on_as_response(void *ctx, struct sipproxy_tx *tx, m
 	int status = sip && sip->sip_status ? sip->sip_status->st_status : 408;
 	struct sess_job job = { .s = s, .tx = tx };
 
-	(void)resp;
 	if (status < 200)
 		return SIPPROXY_RELAY;
+	if (status < 300) /* the AS's (or the rest of the pass's) 2xx */
+		sess_dialog_seen(s, &e->dlg, e->sc, e->served, sipproxy_request(tx), resp);
 	if (e->returned || (status != 408 && status < 500) ||
 	    e->handling != IFC_SESSION_CONTINUED || !e->req) {
 		if (!e->returned && status >= 300)
@@ -102,6 +103,7 @@ static enum sipproxy_verdict on_as_response(void *ctx, struct sipproxy_tx *tx, m
 	e->req = NULL;
 	job.sc = e->sc;
 	job.after_priority = e->priority;
+	job.dlg = e->dlg;
 	memcpy(job.served, e->served, sizeof job.served);
 	sess_odi_release(&s->odi, e);
 	sess_job_run(&job);
@@ -143,6 +145,7 @@ int sess_isc_next(struct sess_job *job)
 	e->priority = hit.priority;
 	e->handling = hit.handling;
 	memcpy(e->served, job->served, sizeof e->served);
+	e->dlg = job->dlg;
 	if (hit.handling == IFC_SESSION_CONTINUED)
 		e->req = msg_copy(job->req);
 	if ((hit.handling == IFC_SESSION_CONTINUED && !e->req) ||
@@ -173,6 +176,7 @@ void sess_isc_resume(struct session *s, struct sess_job *job, const char *token)
 	e->returned = true;
 	job->sc = e->sc;
 	job->after_priority = e->priority;
+	job->dlg = e->dlg;
 	memcpy(job->served, e->served, sizeof job->served);
 	log_info("back from AS: %s case %d after priority %d", job->served, job->sc, e->priority);
 	sess_job_run(job);

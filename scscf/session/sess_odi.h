@@ -27,6 +27,7 @@
 #include <sofia-sip/msg.h>
 
 #include "ifc/ifc.h"
+#include "sess_dialog.h"
 #include "sess_route.h"
 
 #define SESS_ODI_TOKEN_LEN (8 + 16)
@@ -43,6 +44,7 @@ struct sess_odi {
 	bool done;                         /* the AS transaction ended */
 	int64_t expires;                   /* done: refused from then on */
 	msg_t *req;                        /* the request before the AS routes */
+	struct sess_dlg_note dlg;          /* the pass's dialog note */
 	void *owner;                       /* the session */
 };
 

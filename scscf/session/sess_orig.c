@@ -39,6 +39,8 @@ void sess_orig_start(struct sess_job *job)
 		return;
 	}
 	memcpy(job->served, impu, sizeof job->served);
+	if (job->dlg.token[0])
+		memcpy(job->dlg.orig, impu, strlen(impu) + 1);
 	/* TS 29.228 B.2.2: a barred identity originates nothing. */
 	if (st == REGISTRAR_BARRED) {
 		sess_job_reply(job, 403, "Forbidden - Barred Identity");

@@ -48,6 +48,14 @@ static void on_report(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg
 	(void)magic;
 	(void)t;
 	admit_tick(&s->admit);
+	sess_dialogs_expire(&s->dialogs, sess_now_ms() / 1000);
+	if (s->dialogs.refused != s->dialogs_refused) {
+		log_warn("dialogs: %llu INVITE dialog(s) not recorded, the table is full "
+			 "(session.max_dialogs %zu): they cannot be released on de-registration",
+			 (unsigned long long)(s->dialogs.refused - s->dialogs_refused),
+			 s->dialogs.cap);
+		s->dialogs_refused = s->dialogs.refused;
+	}
 	if (n)
 		log_warn("overload: %llu initial request(s) refused with 503 in the last second, "
 			 "%zu in flight, latency %lld ms", (unsigned long long)n, s->admit.pending,
@@ -77,6 +85,13 @@ int session_create(const struct session_params *p, struct session **out)
 		free(s);
 		return rc;
 	}
+	rc = sess_dialogs_init(&s->dialogs, (size_t)p->cfg->max_dialogs,
+			       p->cfg->dialog_max_age / 1000);
+	if (rc < 0) {
+		sess_odi_free(&s->odi);
+		free(s);
+		return rc;
+	}
 	/* The shed share ramps from 0 at overload_latency to all at twice it. */
 	admit_init(&s->admit, (size_t)p->cfg->max_pending, SESS_ADMIT_PERCENT,
 		   p->cfg->overload_latency, p->cfg->overload_latency, SESS_ADMIT_MIN_WINDOW);
@@ -85,6 +100,7 @@ int session_create(const struct session_params *p, struct session **out)
 		if (!s->report || su_timer_set_for_ever(s->report, on_report, (su_timer_arg_t *)s) < 0) {
 			if (s->report)
 				su_timer_destroy(s->report);
+			sess_dialogs_free(&s->dialogs);
 			sess_odi_free(&s->odi);
 			free(s);
 			return -ENOMEM;
@@ -103,6 +119,7 @@ void session_destroy(struct session *s)
 		su_timer_destroy(s->report);
 	sess_fork_free_all(s);
 	sess_odi_free(&s->odi);
+	sess_dialogs_free(&s->dialogs);
 	free(s);
 }
 
@@ -141,6 +158,10 @@ struct sess_fwd {
 	struct session *s;
 	int64_t t0;
 	bool sampled;
+	enum ifc_session_case sc;        /* of the pass, for its dialog note */
+	const char *served;              /* NULL, or term[] */
+	struct sess_dlg_note dlg;
+	char term[];                     /* served user when sc is terminating */
 };
 
 static enum sipproxy_verdict on_tracked_response(void *ctx, struct sipproxy_tx *tx,
@@ -149,9 +170,10 @@ static enum sipproxy_verdict on_tracked_response(void *ctx, struct sipproxy_tx *
 	struct sess_fwd *w = ctx;
 	int status = sip && sip->sip_status ? sip->sip_status->st_status : 0;
 
-	(void)tx;
 	if (status <= 100 && status != 0)
 		return SIPPROXY_RELAY;
+	if (status >= 200 && status < 300)
+		sess_dialog_seen(w->s, &w->dlg, w->sc, w->served, sipproxy_request(tx), resp);
 	if (!w->sampled && status > 100 && resp && !nta_is_internal_msg(resp)) {
 		admit_sample(&w->s->admit, sess_now_ms() - w->t0);
 		w->sampled = true;
@@ -168,10 +190,16 @@ int sess_job_forward(struct sess_job *job, const char *next_hop, sipproxy_respon
 {
 	msg_t *req = job->req;
 	struct sess_fwd *w = NULL;
+	size_t tlen = job->dlg.token[0] ? strlen(job->served) + 1 : 0;
 	int rc;
 
-	if (!cb && (w = malloc(sizeof *w))) {
-		*w = (struct sess_fwd){ .s = job->s, .t0 = sess_now_ms() };
+	if (!cb && (w = malloc(sizeof *w + tlen))) {
+		*w = (struct sess_fwd){ .s = job->s, .t0 = sess_now_ms(), .sc = job->sc,
+					.dlg = job->dlg };
+		if (tlen) {
+			memcpy(w->term, job->served, tlen);
+			w->served = w->term;
+		}
 		cb = on_tracked_response;
 		ctx = w;
 		/* Before sending: nta may call back from inside. */
@@ -240,11 +268,28 @@ static void pop_route(msg_t *req)
 		msg_header_remove(req, (msg_pub_t *)sip, (msg_header_t *)sip->sip_route);
 }
 
+#define MAX_OUR_ROUTES 4
+
+/* Our Route entry's dialog token into tokens[*n] when it has one. */
+static void route_token(const sip_route_t *r, char tokens[][SESS_DLG_TOKEN_LEN + 1], size_t *n)
+{
+	char val[SESS_DLG_TOKEN_LEN + 2];
+
+	if (*n >= MAX_OUR_ROUTES || !r->r_url->url_params ||
+	    url_param(r->r_url->url_params, SESS_DLG_PARAM, val, sizeof val) !=
+	    SESS_DLG_TOKEN_LEN + 1) /* url_param counts the NUL */
+		return;
+	memcpy(tokens[(*n)++], val, SESS_DLG_TOKEN_LEN + 1);
+}
+
 /* RFC 3261 16.4 / 16.11: in a dialog we only follow the Route set (our
- * Record-Route entries come back as Route and are removed). */
+ * Record-Route entries come back as Route and are removed; their dialog
+ * tokens feed the dialog table). */
 static int in_dialog(struct session *s, nta_incoming_t *irq, const sip_t *rsip)
 {
 	bool ack = rsip->sip_request->rq_method == sip_method_ack;
+	char tokens[MAX_OUR_ROUTES][SESS_DLG_TOKEN_LEN + 1];
+	size_t n_tokens = 0;
 	int status = 500, rc;
 	msg_t *req = sipproxy_request_copy(irq, &status);
 	sip_t *sip;
@@ -255,8 +300,12 @@ static int in_dialog(struct session *s, nta_incoming_t *irq, const sip_t *rsip)
 		return ack ? 0 : status;
 	}
 	sip = sip_object(req);
-	while (sip->sip_route && sess_url_is_us(&s->self, sip->sip_route->r_url))
+	while (sip->sip_route && sess_url_is_us(&s->self, sip->sip_route->r_url)) {
+		route_token(sip->sip_route, tokens, &n_tokens);
 		pop_route(req);
+	}
+	if (n_tokens)
+		sess_dialog_in_dialog(s, tokens, n_tokens, sip);
 	if (!sip->sip_route && sess_url_is_us(&s->self, sip->sip_request->rq_url)) {
 		msg_destroy(req);
 		log_info("in-dialog %s for us without a dialog here: %s",
@@ -281,10 +330,17 @@ static int in_dialog(struct session *s, nta_incoming_t *irq, const sip_t *rsip)
 	return 0;
 }
 
-static int add_record_route(struct session *s, msg_t *req)
+/* Ours, with the pass's dialog token when it has one (sess_dialog.h). */
+static int add_record_route(struct session *s, msg_t *req, const char *token)
 {
 	sip_t *sip = sip_object(req);
-	sip_record_route_t *rr = sip_record_route_make(msg_home(req), s->record_route);
+	char value[sizeof s->record_route + sizeof SESS_DLG_PARAM + SESS_DLG_TOKEN_LEN + 2];
+	sip_record_route_t *rr;
+
+	if (*token)
+		snprintf(value, sizeof value, "<sip:%s;lr;" SESS_DLG_PARAM "=%s>",
+			 sipagent_hostport(s->sip), token);
+	rr = sip_record_route_make(msg_home(req), *token ? value : s->record_route);
 
 	if (!rr)
 		return -ENOMEM;
@@ -374,7 +430,10 @@ int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip)
 		sess_isc_resume(s, &job, token);
 		return 0;
 	}
-	if (add_record_route(s, job.req) < 0) {
+	/* An initial INVITE's pass is recorded at its 2xx (sess_dialog.h). */
+	if (sip->sip_request->rq_method == sip_method_invite && s->dialogs.cap)
+		sess_dialog_token_new(&s->dialogs, job.dlg.token);
+	if (add_record_route(s, job.req, job.dlg.token) < 0) {
 		msg_destroy(job.req);
 		return 500;
 	}

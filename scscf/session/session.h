@@ -13,7 +13,11 @@
  *    back resumes after the matched priority; AS failure (408, 5xx, no
  *    answer) follows DefaultHandling;
  *  - in-dialog requests by their Route set (we Record-Route), ACK
- *    statelessly; CANCEL passed on by sipproxy.
+ *    statelessly; CANCEL passed on by sipproxy;
+ *  - confirmed INVITE dialogs are recorded (sess_dialog.h: Call-ID, tags,
+ *    targets, route sets, CSeqs, served users; BYE or max age ends them),
+ *    so that a de-registration releases the user's sessions with BYE
+ *    (session_release, sess_release.c).
  * Every request gets exactly one final response (ours or relayed).
  * Ownership: borrows everything in params (must outlive the session).
  * Thread rules: loop thread only.
@@ -54,5 +58,12 @@ int session_on_request(struct session *s, nta_incoming_t *irq, const sip_t *sip)
  * admission control sheds; never in-dialog requests, ACK, CANCEL, requests
  * back from an AS or addressed to the S-CSCF itself). */
 bool session_screen(struct session *s, const sip_t *sip);
+
+/* De-registration of impu (canonical), of its contact `contact` (a
+ * binding's Contact URI) or, NULL, of all: its recorded sessions are
+ * released with BYE both ways (TS 24.229 5.4.5.1.2). Returns how many. */
+size_t session_release(struct session *s, const char *impu, const char *contact);
+/* Confirmed INVITE dialogs recorded now. */
+size_t session_count_dialogs(const struct session *s);
 
 #endif

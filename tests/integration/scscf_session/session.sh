@@ -26,10 +26,11 @@ SRC=$2
 ALICE=$((BASE + 4)) BOB=$((BASE + 5)) ICSCF=$((BASE + 6)) AS=$((BASE + 7)) DEAD_AS=$((BASE + 8))
 DEAD_AS2=$((BASE + 9)) # the HSS keeps DefaultHandling per AS: one per behaviour
 
-# reg USER PASSWORD PORT [EXPIRES]: SIP Digest registration from PORT,
-# Path = PORT (EXPIRES 0: de-registration).
+# reg USER PASSWORD PORT [EXPIRES [CONTACT_PORT]]: SIP Digest registration
+# from PORT, Contact and Path = CONTACT_PORT (default PORT; EXPIRES 0:
+# de-registration).
 reg() {
-	local user=$1 pw=$2 port=$3 expires=${4:-600}
+	local user=$1 pw=$2 port=$3 expires=${4:-600} cport=${5:-[local_port]}
 	cat >"$WORK/reg_$user.xml" <<XML
 <?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="register $user">
@@ -43,8 +44,8 @@ reg() {
       To: <sip:$user@open-ims.test>
       Call-ID: [call_id]
       CSeq: 1 REGISTER
-      Contact: <sip:$user@[local_ip]:[local_port]>
-      Path: <sip:term@[local_ip]:[local_port];lr>
+      Contact: <sip:$user@[local_ip]:$cport>
+      Path: <sip:term@[local_ip]:$cport;lr>
       Supported: path
       Authorization: Digest username="$user@open-ims.test", realm="open-ims.test", nonce="", uri="sip:open-ims.test", response="", algorithm=MD5
       Expires: $expires
@@ -63,8 +64,8 @@ reg() {
       To: <sip:$user@open-ims.test>
       Call-ID: [call_id]
       CSeq: 2 REGISTER
-      Contact: <sip:$user@[local_ip]:[local_port]>
-      Path: <sip:term@[local_ip]:[local_port];lr>
+      Contact: <sip:$user@[local_ip]:$cport>
+      Path: <sip:term@[local_ip]:$cport;lr>
       Supported: path
       [authentication username=$user@open-ims.test password=$pw]
       Expires: $expires
@@ -186,6 +187,10 @@ diameter:
   port: $HSS_DIA
   app_threads: 2
   accept_unknown_peers: true
+cx:
+  scscf_hosts:                 # RTR/PPR: our S-CSCF's Diameter identity
+    - server_name: sip:$SC
+      diameter_host: scscf.open-ims.test
 database:
   host: 127.0.0.1
   port: $DBPORT
@@ -257,7 +262,8 @@ if sipp_uas bob_call "$BOB" "$DIR/call_uas.xml"; then
 		{ bad "call alice -> bob"; show_failure call; }
 	sipp_wait bob_call && ok "bob: INVITE at his contact, ACK and BYE through the S-CSCF" ||
 		{ bad "bob's side of the call"; show_failure bob_call; }
-	grep -q "Record-Route: <sip:$SC;lr>" "$WORK/call.msg" && ok "200 carries our Record-Route" ||
+	grep -Eq "Record-Route: <sip:$SC;lr;dlg=[0-9a-f]{16}>" "$WORK/call.msg" &&
+		ok "200 carries our Record-Route (with the pass's dialog token)" ||
 		bad "no Record-Route of the S-CSCF in the 200"
 else
 	bad "bob's SIPp (call) did not start"
@@ -349,6 +355,59 @@ if sipp_uas as_unreg "$AS" "$WORK/as_480.xml"; then
 		ok "SAR UNREGISTERED_USER for erin" || bad "no SAR UNREGISTERED_USER for erin"
 else
 	bad "AS SIPp (unregistered) did not start"
+fi
+
+# ---- dialogs released on de-registration (TS 24.229 5.4.5.1.2) ----
+# release_call NAME: alice calls bob and neither hangs up; returns once the
+# call is up (the S-CSCF logged the 200) with alice's SIPp in UAC_PID.
+release_call() {
+	local name=$1 before
+	before=$(grep -c "answered 200" "$WORK/scscf.log")
+	sipp_uas "${name}_bob" "$BOB" "$DIR/release_uas.xml" || return 1
+	(cd "$WORK" && exec timeout 40 sipp -m 1 -nostdin -timeout 30s -timeout_error \
+		-trace_err -error_file "$WORK/${name}_alice.err" -trace_msg \
+		-message_file "$WORK/${name}_alice.msg" -i 127.0.0.1 -p "$ALICE" \
+		-sf "$DIR/release_uac.xml" -key scscf "$SC" "$SC" >"$WORK/${name}_alice.out" 2>&1) &
+	UAC_PID=$!
+	BG_PIDS+=("$UAC_PID")
+	for _ in $(seq 100); do
+		[ "$(grep -c "answered 200" "$WORK/scscf.log")" -gt "$before" ] && sleep 0.3 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# release_check NAME WHAT: both SIPps got their BYE (with Reason) and answered.
+release_check() {
+	local name=$1 what=$2
+	if wait "$UAC_PID"; then ok "$what: alice got the S-CSCF's BYE (Reason 480)"
+	else bad "$what: alice's side"; show_failure "${name}_alice"; fi
+	if sipp_wait "${name}_bob"; then ok "$what: bob got BYE with alice's next CSeq and Reason 480"
+	else bad "$what: bob's side"; show_failure "${name}_bob"; fi
+}
+# bob has a second contact; the UE de-registers the one in the call (from
+# the other port: bob's SIPp holds his): only that contact's session goes.
+reg bob bob "$DEAD_AS2" || { bad "bob's second contact"; show_failure reg_bob; }
+if release_call rel_ue; then
+	reg bob bob "$DEAD_AS2" 0 "$BOB" && ok "bob de-registered his contact during the call" ||
+		{ bad "bob's de-registration"; show_failure reg_bob; }
+	release_check rel_ue "UE de-registration"
+	# The earlier call ended with its BYE: only this one was released.
+	grep -q "release: 1 session(s) of sip:bob@open-ims.test at sip:bob@127.0.0.1:$BOB" \
+		"$WORK/scscf.log" && ok "exactly bob's one live session released (ended dialogs gone)" ||
+		bad "release count: $(grep 'release:' "$WORK/scscf.log" | tail -3)"
+else
+	bad "call for the UE de-registration case not set up"; show_failure rel_ue_bob
+fi
+# The HSS de-registers the caller (RTR, TS 24.229 5.4.1.5).
+reg bob bob "$BOB" || { bad "bob re-registration"; show_failure reg_bob; }
+if release_call rel_rtr; then
+	hssctl subscriber deregister alice@open-ims.test >"$WORK/rtr.out" 2>&1 ||
+		bad "ims-hssctl subscriber deregister: $(cat "$WORK/rtr.out")"
+	release_check rel_rtr "RTR of the caller"
+	grep -q "release: 1 session(s) of sip:alice@open-ims.test ended" "$WORK/scscf.log" &&
+		ok "alice's session released on RTR" || bad "no release logged for alice's RTR"
+else
+	bad "call for the RTR case not set up"; show_failure rel_rtr_bob
 fi
 
 # ---- clean stop: no sanitizer report ----
