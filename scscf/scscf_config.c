@@ -179,7 +179,7 @@ static const struct cfg_field session_schema[] = {
 		  "costs least, sheds first and the S-CSCF is the backstop" },
 	{ .key = "max_dialogs", .type = CFG_INT, .offset = SC(max_dialogs), .def = "500000",
 	  .min = 0, .max = 100000000,
-	  .help = "confirmed INVITE dialogs recorded (about 0.6 KB each), so that a user's "
+	  .help = "confirmed INVITE dialogs recorded (about 1 KB each), so that a user's "
 		  "sessions are released with BYE when it is de-registered (TS 24.229 5.4.5.1.2); "
 		  "beyond, dialogs are routed but not recorded; 0: none" },
 	{ .key = "dialog_max_age", .type = CFG_DURATION, .offset = SC(dialog_max_age),
