@@ -44,6 +44,7 @@ struct fork_branch {
 	bool cancel_sent;
 	const char *cancel_reason;  /* Reason of the CANCEL (RFC 3326), or NULL */
 	bool timed_out;           /* cancelled by our timer: counts as 408 */
+	bool gone;                /* its contact was de-registered: counts as 480 */
 };
 
 struct sess_fork {
@@ -157,7 +158,7 @@ static void branch_end(struct fork_branch *b, int status)
 		nta_outgoing_destroy(b->orq);
 	b->orq = NULL;
 	b->done = true;
-	b->status = b->timed_out ? 408 : status;
+	b->status = b->gone ? 480 : b->timed_out ? 408 : status;
 }
 
 static int branch_start(struct sess_fork *f, struct fork_branch *b);
@@ -251,7 +252,7 @@ static void record_final(struct sess_fork *f, struct fork_branch *b, int status,
 			msg_destroy(f->best);
 		f->best = NULL;
 		f->best_status = status;
-		if (resp && !b->timed_out) {
+		if (resp && !b->timed_out && !b->gone) {
 			pop_via(resp);
 			f->best = resp;
 			resp = NULL;
@@ -602,6 +603,62 @@ void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, si
 	f->admitted = true;
 	nta_incoming_bind(f->irq, on_upstream_cancel, (nta_incoming_magic_t *)f);
 	fork_check(f);
+}
+
+/* TS 24.229 5.4.5.1.1: the callee's contact went while its branch is
+ * pending: CANCEL it (Reason: de-registered); a branch not started yet is
+ * dropped. Each counts as 480. */
+#define REASON_DEREGISTERED "SIP;cause=480;text=\"User de-registered\""
+
+static bool branch_matches(const struct fork_branch *b, const char *ue_key)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	char key[320];
+	url_t *u;
+	bool match;
+
+	if (!ue_key)
+		return true;
+	u = url_make(home, b->uri);
+	match = u && sess_dialog_contact_key(u, key, sizeof key) == 0 && strcmp(key, ue_key) == 0;
+	su_home_deinit(home);
+	return match;
+}
+
+size_t sess_fork_release(struct session *s, const char *impu, const char *ue_key)
+{
+	struct sess_fork *f, *next;
+	size_t n = 0, i;
+
+	for (f = s->forks; f; f = next) {
+		next = f->next;
+		if (f->answered || !f->invite || strcmp(f->served, impu) != 0)
+			continue;
+		f->busy++;
+		for (i = 0; i < f->n; i++) {
+			struct fork_branch *b = &f->br[i];
+
+			if (b->done || b->gone || !branch_matches(b, ue_key))
+				continue;
+			b->gone = true;
+			n++;
+			log_info("fork served=%s contact %s de-registered: %s", f->served, b->uri,
+				 b->started ? "CANCEL" : "dropped");
+			if (!b->started) {
+				b->started = true;
+				branch_end(b, 480);
+				continue;
+			}
+			if (!b->cancel)
+				b->cancel_reason = REASON_DEREGISTERED;
+			branch_cancel(b);
+			if (b->deadline > now_ms() + s->cfg->branch_timeout)
+				b->deadline = now_ms() + s->cfg->branch_timeout;
+		}
+		f->busy--;
+		fork_check(f); /* may free f */
+	}
+	return n;
 }
 
 void sess_fork_free_all(struct session *s)

@@ -106,9 +106,15 @@ struct sess_job;
 void sess_fork_start(struct sess_job *job, const struct registrar_contact *c, size_t n,
 		     const struct sess_disposition *d);
 
+/* TS 24.229 5.4.5.1.1: impu's contact with key ue_key (sess_dialog.h;
+ * NULL: all of them) was de-registered: its INVITE branches in progress
+ * are CANCELled (or not started), each counting as 480. Returns how many
+ * branches. */
+struct session;
+size_t sess_fork_release(struct session *s, const char *impu, const char *ue_key);
+
 /* Forget every fork in progress (session stop, after the SIP agent is
  * gone: nta objects are not touched). */
-struct session;
 void sess_fork_free_all(struct session *s);
 
 #endif

@@ -9,7 +9,11 @@
  * client transactions of their own; their answers are only logged. The
  * BYEs go straight to the route set: not through the served user's iFCs
  * (the ASs on the route set still see them, being on the path).
- * Sessions still being set up are not cancelled (5.4.5.1.1: not done).
+ * Sessions still being set up toward the user (5.4.5.1.1): the INVITE
+ * branches to the contacts that went are CANCELled (sess_fork_release);
+ * the caller then gets the fork's best answer (480 when no other branch
+ * answers). An outgoing call of the de-registered user that is still
+ * being set up is left to complete or fail by itself.
  */
 #include "sess_internal.h"
 
@@ -139,9 +143,9 @@ size_t session_release(struct session *s, const char *impu, const char *contact)
 	char key[320], *ue = NULL;
 	url_t *u;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
-	size_t n;
+	size_t n, cancelled;
 
-	if (!s || s->dialogs.count == 0)
+	if (!s || (s->dialogs.count == 0 && !s->forks))
 		return 0;
 	if (contact) {
 		u = url_make(home, contact);
@@ -153,10 +157,14 @@ size_t session_release(struct session *s, const char *impu, const char *contact)
 		}
 	}
 	n = sess_dialogs_release(&s->dialogs, impu, ue, release_one, s);
+	cancelled = sess_fork_release(s, impu, ue);
 	su_home_deinit(home);
 	if (n)
 		log_notice("release: %zu session(s) of %s%s%s ended by de-registration", n, impu,
 			   contact ? " at " : "", contact ? contact : "");
+	if (cancelled)
+		log_notice("release: %zu ringing branch(es) to %s%s%s cancelled by de-registration",
+			   cancelled, impu, contact ? " at " : "", contact ? contact : "");
 	return n;
 }
 

@@ -61,7 +61,9 @@ bool session_screen(struct session *s, const sip_t *sip);
 
 /* De-registration of impu (canonical), of its contact `contact` (a
  * binding's Contact URI) or, NULL, of all: its recorded sessions are
- * released with BYE both ways (TS 24.229 5.4.5.1.2). Returns how many. */
+ * released with BYE both ways (TS 24.229 5.4.5.1.2) and the INVITE
+ * branches ringing at those contacts CANCELled (5.4.5.1.1). Returns how
+ * many sessions were released. */
 size_t session_release(struct session *s, const char *impu, const char *contact);
 /* Confirmed INVITE dialogs recorded now. */
 size_t session_count_dialogs(const struct session *s);

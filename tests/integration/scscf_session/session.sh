@@ -398,6 +398,30 @@ if release_call rel_ue; then
 else
 	bad "call for the UE de-registration case not set up"; show_failure rel_ue_bob
 fi
+# bob de-registers the contact that is ringing (TS 24.229 5.4.5.1.1): the
+# S-CSCF CANCELs it and alice gets 480 (his other contact is unreachable).
+reg bob bob "$BOB" || { bad "bob re-registration"; show_failure reg_bob; }
+if sipp_uas ring_bob "$BOB" "$DIR/fork_uas_cancelled.xml"; then
+	before=$(grep -c "ringing branch(es) to sip:bob@open-ims.test" "$WORK/scscf.log")
+	(cd "$WORK" && exec timeout 40 sipp -m 1 -nostdin -timeout 30s -timeout_error \
+		-trace_err -error_file "$WORK/ring_alice.err" -trace_msg \
+		-message_file "$WORK/ring_alice.msg" -i 127.0.0.1 -p "$ALICE" \
+		-sf "$DIR/ring_uac.xml" -key scscf "$SC" -key callee bob "$SC" \
+		>"$WORK/ring_alice.out" 2>&1) &
+	UAC_PID=$!
+	BG_PIDS+=("$UAC_PID")
+	for _ in $(seq 100); do grep -q "180 Ringing" "$WORK/ring_bob.msg" 2>/dev/null && break; sleep 0.1; done
+	reg bob bob "$DEAD_AS2" 0 "$BOB" || { bad "bob's de-registration (ringing)"; show_failure reg_bob; }
+	wait "$UAC_PID" && ok "ringing contact de-registered: alice got 480" ||
+		{ bad "alice's side (ringing contact de-registered)"; show_failure ring_alice; }
+	sipp_wait ring_bob && ok "... bob's ringing contact got CANCEL, answered 487" ||
+		{ bad "bob's side (ringing contact de-registered)"; show_failure ring_bob; }
+	[ "$(grep -c "ringing branch(es) to sip:bob@open-ims.test" "$WORK/scscf.log")" -gt "$before" ] &&
+		ok "the S-CSCF logged the cancelled branch" || bad "no cancelled branch logged"
+else
+	bad "bob's SIPp (ringing) did not start"
+fi
+
 # The HSS de-registers the caller (RTR, TS 24.229 5.4.1.5).
 reg bob bob "$BOB" || { bad "bob re-registration"; show_failure reg_bob; }
 if release_call rel_rtr; then
