@@ -8,8 +8,9 @@
 #   REGISTER flood from 127.0.0.3 throttled (503) while bob on 127.0.0.2
 #   registers. Never skips once the chain is up.
 # services: alice calls bob with a forged P-Asserted-Identity (bob must see
-#   alice's asserted identity), then `ims-hssctl subscriber deregister bob`
-#   (RTR -> S-CSCF NOTIFY reg -> the P-CSCF drops bob's binding). Exits 77
+#   alice's asserted identity), then alice calls bob again and neither
+#   hangs up: `ims-hssctl subscriber deregister bob` (RTR -> S-CSCF BYE to
+#   both through the P-CSCF, NOTIFY reg -> the P-CSCF drops bob's binding). Exits 77
 #   when the S-CSCF answers 501 to the INVITE or 489/501 to the P-CSCF's
 #   reg SUBSCRIBE (not there yet), after running what it can.
 # Ports and the daemons come from tests/bench/chain_env.sh (private ports,
@@ -161,8 +162,30 @@ else
 	if grep -qE "SUBSCRIBE reg impu=sip:bob@$REALM refused: (489|501)" "$WORK/pcscf.log"; then
 		skip "the S-CSCF answers 489/501 to SUBSCRIBE reg: no network-initiated de-registration check"
 	else
+		# A call in progress when bob goes: the S-CSCF ends it with BYE to
+		# both sides through the P-CSCF (TS 24.229 5.4.5.1.2).
+		(cd "$WORK" && exec timeout 40 sipp -sf "$DIR/bob-uas.xml" -m 1 -p "$BOB_PORT" \
+			-i 127.0.0.1 -timeout 30s -timeout_error -nostdin -trace_msg \
+			-message_file "$WORK/bob-held.msg" -trace_err -error_file "$WORK/bob-held.err" \
+			</dev/null >"$WORK/bob-held.out" 2>&1) &
+		SIPP_PID=$!
+		sleep 0.5
+		(cd "$WORK" && exec timeout 40 sipp "127.0.0.1:$P_SIP" -sf "$DIR/call-held.xml" -m 1 \
+			-p "$ALICE_PORT" -i 127.0.0.1 -nd -timeout 30s -timeout_error -nostdin \
+			-trace_msg -message_file "$WORK/alice-held.msg" -trace_err \
+			-error_file "$WORK/alice-held.err" </dev/null >"$WORK/alice-held.out" 2>&1) &
+		held_pid=$!
+		for _ in $(seq 50); do
+			grep -q "^ACK" "$WORK/bob-held.msg" 2>/dev/null && break
+			sleep 0.1
+		done
 		"$BIN/ims-hssctl" subscriber deregister "bob@$REALM" >"$WORK/dereg.out" 2>&1 ||
 			bad "ims-hssctl subscriber deregister failed: $(cat "$WORK/dereg.out")"
+		wait "$held_pid" && ok "bob de-registered during a call: alice got the S-CSCF's BYE (Reason 480) through the P-CSCF" ||
+			bad "alice's held call was not released (see $WORK/alice-held.msg)"
+		wait "$SIPP_PID" && ok "... and bob got his BYE through the P-CSCF" ||
+			bad "bob's side of the held call was not released (see $WORK/bob-held.msg)"
+		SIPP_PID=
 		for _ in $(seq 100); do
 			grep -q "NOTIFY reg impu=sip:bob@$REALM .*de-registered by the network" "$WORK/pcscf.log" && break
 			sleep 0.1
