@@ -19,9 +19,11 @@ static int64_t now_s(void)
 	return sess_now_ms() / 1000;
 }
 
+/* The called user is served as a registered user (an unregistered one's
+ * calls go to its ASs and are not its sessions to release). */
 static bool terminating(enum ifc_session_case sc)
 {
-	return sc == IFC_SC_TERMINATING_REGISTERED || sc == IFC_SC_TERMINATING_UNREGISTERED;
+	return sc == IFC_SC_TERMINATING_REGISTERED;
 }
 
 void sess_dialog_seen(struct session *s, const struct sess_dlg_note *note,
