@@ -14,12 +14,18 @@
 #include "ifc/ifc.h"
 #include "ifc/ifc_shared.h"
 #include "ims/log.h"
+#include "reg_ifc_cache.h"
 
-/* The shared iFC sets profiles are compiled with (reg_profile_use_shared_sets). */
+/* The shared iFC sets profiles are compiled with (reg_profile_use_shared_sets),
+ * and a generation that changes with them: part of the cache key, so a
+ * profile compiled with other sets is never reused. */
 static const struct ifc_shared_table *shared_table;
+static unsigned shared_generation;
 
 void reg_profile_use_shared_sets(const struct ifc_shared_table *t)
 {
+	if (t != shared_table)
+		shared_generation++;
 	shared_table = t;
 }
 
@@ -130,7 +136,82 @@ out:
 	return rc;
 }
 
-static int read_service_profile(struct reg_profile *p, xmlDoc *doc, const xmlNode *spn)
+/* The cache key of a ServiceProfile: the shared set generation and every
+ * child element but the PublicIdentities, serialised (whitespace between
+ * elements left out). */
+static char *profile_key(xmlDoc *doc, const xmlNode *spn)
+{
+	xmlBuffer *buf = xmlBufferCreate();
+	const xmlNode *c;
+	char gen[16], *out = NULL;
+
+	if (!buf)
+		return NULL;
+	snprintf(gen, sizeof gen, "%u|", shared_generation);
+	if (xmlBufferCCat(buf, gen) != 0)
+		goto out;
+	for (c = spn->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !is_elem(c, "PublicIdentity") &&
+		    xmlNodeDump(buf, doc, (xmlNode *)c, 0, 0) < 0)
+			goto out;
+	out = strdup((const char *)xmlBufferContent(buf));
+out:
+	xmlBufferFree(buf);
+	return out;
+}
+
+/* The iFCs of ServiceProfile sp, compiled once per distinct profile
+ * (TS 29.228 B.2.2) from the whole document, so that the profile's
+ * SharedIFCSetIDs (B.2.1 Extension) are merged in from the local table
+ * (ifc_shared.h). A profile without iFCs keeps NULL. An iFC set that does
+ * not compile is logged and left out (the user keeps the other profiles
+ * and registration). */
+static int share_ifcs(struct reg_profile *p, xmlDoc *doc, const xmlNode *spn, unsigned sp,
+		      const char *xml, size_t len)
+{
+	struct ifc_shared_sets sets = ifc_shared_table_sets(shared_table);
+	struct reg_ifc_entry *e;
+	struct ifc_profile *ifc = NULL;
+	char *key = profile_key(doc, spn), *ifc_xml = NULL;
+	int rc;
+
+	if (!key)
+		return -ENOMEM;
+	e = reg_ifc_cache_find(key);
+	if (!e) {
+		rc = dump_ifcs(doc, spn, &ifc_xml);
+		if (rc < 0) {
+			free(key);
+			return rc;
+		}
+		rc = ifc_profile_parse_shared(xml, len, sp, &sets, &ifc);
+		if (rc == -ENOMEM) {
+			free(key);
+			free(ifc_xml);
+			return rc;
+		}
+		if (rc < 0)
+			log_warn("iFCs of ServiceProfile %u of %s unusable: %s", sp,
+				 p->private_id ? p->private_id : "-", strerror(-rc));
+		if (rc == 0 && ifc_profile_count(ifc) == 0) {
+			ifc_profile_free(ifc);
+			ifc = NULL;
+		}
+		rc = reg_ifc_cache_add(key, ifc_xml, rc == 0 ? ifc : NULL, &e);
+		if (rc < 0) {
+			free(key);
+			return rc;
+		}
+	}
+	free(key);
+	p->ifc_ref[sp] = e;
+	p->ifc_xml[sp] = e->ifc_xml;
+	p->ifc[sp] = e->ifc;
+	return 0;
+}
+
+static int read_service_profile(struct reg_profile *p, xmlDoc *doc, const xmlNode *spn,
+				const char *xml, size_t len)
 {
 	unsigned sp = (unsigned)p->n_profiles;
 	const xmlNode *c;
@@ -148,14 +229,11 @@ static int read_service_profile(struct reg_profile *p, xmlDoc *doc, const xmlNod
 	}
 	if (p->n_ids == before)
 		return -EBADMSG; /* TS 29.228 B.2.2: one or more PublicIdentity */
-	rc = dump_ifcs(doc, spn, &p->ifc_xml[sp]);
-	if (rc < 0)
-		return rc;
-	p->n_profiles++;
-	return 0;
+	p->n_profiles++; /* from here on freed with the profile */
+	return share_ifcs(p, doc, spn, sp, xml, len);
 }
 
-static int read_subscription(struct reg_profile *p, xmlDoc *doc)
+static int read_subscription(struct reg_profile *p, xmlDoc *doc, const char *xml, size_t len)
 {
 	const xmlNode *root = xmlDocGetRootElement(doc), *c;
 	int rc;
@@ -168,43 +246,13 @@ static int read_subscription(struct reg_profile *p, xmlDoc *doc)
 			if (!p->private_id)
 				return -EBADMSG;
 		} else if (is_elem(c, "ServiceProfile")) {
-			rc = read_service_profile(p, doc, c);
+			rc = read_service_profile(p, doc, c, xml, len);
 			if (rc < 0)
 				return rc;
 		}
 	}
 	if (!p->private_id || p->n_profiles == 0)
 		return -EBADMSG;
-	return 0;
-}
-
-/* The iFCs of every ServiceProfile, compiled once per profile (TS 29.228
- * B.2.2) from the whole document, so that the profile's SharedIFCSetIDs
- * (B.2.1 Extension) are merged in from the local table (ifc_shared.h). A
- * profile without iFCs keeps NULL. An iFC set that does not compile is
- * logged and left out (the user keeps the other profiles and
- * registration), as before per request. */
-static int compile_ifcs(struct reg_profile *p, const char *xml, size_t len)
-{
-	struct ifc_shared_sets sets = ifc_shared_table_sets(shared_table);
-	size_t i;
-	int rc;
-
-	p->ifc = calloc(p->n_profiles ? p->n_profiles : 1, sizeof *p->ifc);
-	if (!p->ifc)
-		return -ENOMEM;
-	for (i = 0; i < p->n_profiles; i++) {
-		rc = ifc_profile_parse_shared(xml, len, (unsigned)i, &sets, &p->ifc[i]);
-		if (rc == -ENOMEM)
-			return rc;
-		if (rc < 0)
-			log_warn("iFCs of ServiceProfile %zu of %s unusable: %s", i,
-				 p->private_id ? p->private_id : "-", strerror(-rc));
-		if (rc == 0 && ifc_profile_count(p->ifc[i]) == 0) {
-			ifc_profile_free(p->ifc[i]);
-			p->ifc[i] = NULL;
-		}
-	}
 	return 0;
 }
 
@@ -234,27 +282,32 @@ int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out)
 	if (p) {
 		p->ids = calloc(REG_PROFILE_MAX_IDENTITIES, sizeof *p->ids);
 		p->ifc_xml = calloc(REG_PROFILE_MAX_PROFILES, sizeof *p->ifc_xml);
+		p->ifc = calloc(REG_PROFILE_MAX_PROFILES, sizeof *p->ifc);
+		p->ifc_ref = calloc(REG_PROFILE_MAX_PROFILES, sizeof *p->ifc_ref);
 	}
-	if (!p || !p->ids || !p->ifc_xml) {
+	if (!p || !p->ids || !p->ifc_xml || !p->ifc || !p->ifc_ref) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = read_subscription(p, doc);
+	rc = read_subscription(p, doc, xml, len);
 	if (rc < 0)
 		goto out;
 	/* Shrink to what is used: a registered user should cost little. */
 	{
 		struct reg_identity *ids = realloc(p->ids, p->n_ids * sizeof *ids);
-		char **ifc = realloc(p->ifc_xml, p->n_profiles * sizeof *ifc);
+		char **ifc_xml = realloc(p->ifc_xml, p->n_profiles * sizeof *ifc_xml);
+		struct ifc_profile **ifc = realloc(p->ifc, p->n_profiles * sizeof *ifc);
+		struct reg_ifc_entry **ref = realloc(p->ifc_ref, p->n_profiles * sizeof *ref);
 
 		if (ids)
 			p->ids = ids;
+		if (ifc_xml)
+			p->ifc_xml = ifc_xml;
 		if (ifc)
-			p->ifc_xml = ifc;
+			p->ifc = ifc;
+		if (ref)
+			p->ifc_ref = ref;
 	}
-	rc = compile_ifcs(p, xml, len);
-	if (rc < 0)
-		goto out;
 	p->xml = malloc(len + 1);
 	if (!p->xml) {
 		rc = -ENOMEM;
@@ -283,14 +336,19 @@ void reg_profile_free(struct reg_profile *p)
 		for (i = 0; i < p->n_ids; i++)
 			free(p->ids[i].uri);
 	free(p->ids);
-	if (p->ifc_xml)
-		for (i = 0; i < p->n_profiles; i++)
+	for (i = 0; i < p->n_profiles; i++) {
+		if (p->ifc_ref && p->ifc_ref[i]) {
+			reg_ifc_cache_put(p->ifc_ref[i]); /* shared: not ours to free */
+			continue;
+		}
+		if (p->ifc_xml)
 			free(p->ifc_xml[i]);
-	free(p->ifc_xml);
-	if (p->ifc)
-		for (i = 0; i < p->n_profiles; i++)
+		if (p->ifc)
 			ifc_profile_free(p->ifc[i]);
+	}
+	free(p->ifc_xml);
 	free(p->ifc);
+	free(p->ifc_ref);
 	free(p);
 }
 

@@ -7,6 +7,9 @@
  * compiled once (ifc.h) here, at SAR/PPR time, so session control never
  * parses XML per request.
  *
+ * Users with the same ServiceProfile share its compiled iFCs
+ * (reg_ifc_cache.h): only the first one compiles them.
+ *
  * Hostile input: the document is parsed with XML_PARSE_NONET and without
  * XML_PARSE_NOENT; a document carrying a DTD (internal or external subset,
  * hence any entity declaration) is refused, so neither entity expansion
@@ -42,6 +45,10 @@ struct reg_profile {
 	char **ifc_xml;    /* per ServiceProfile: its InitialFilterCriteria, or NULL */
 	struct ifc_profile **ifc; /* per ServiceProfile: ifc_xml compiled, or NULL
 				   * (none, or unusable: logged at parse time) */
+	/* Per ServiceProfile: the shared compiled iFCs (reg_ifc_cache.h) that
+	 * ifc_xml[i] and ifc[i] point into, or NULL when those are owned
+	 * (profiles built by hand). reg_profile_parse always shares. */
+	struct reg_ifc_entry **ifc_ref;
 	size_t n_profiles;
 	char *xml;         /* the whole document as received (kept for restarts) */
 	size_t xml_len;

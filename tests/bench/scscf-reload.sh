@@ -8,6 +8,7 @@
 # ims-scscf is restarted and timed from exec to READY (ims-launch), and
 # prints:
 #   reload: N sets restored in X s (log: ...), RSS before/after, bytes per set
+# BENCH_IFCS=K gives the profile K iFCs (default 0: no iFCs).
 # Build BUILD_DIR with -DCMAKE_BUILD_TYPE=RelWithDebInfo, no sanitizer.
 # Stops what it started, by PID; bounded waits.
 set -u
@@ -25,6 +26,16 @@ sql() { mariadb --no-defaults --socket="$WORK/db/mysqld.sock" -uroot ims_hss -Ns
 hssctl db migrate --migrations "$SRC/deploy/db/migrations" >/dev/null || die "db migrate failed"
 hssctl subscriber add --impi alice@open-ims.test --impu sip:alice@open-ims.test \
 	--password alice --auth digest >/dev/null || die "provisioning alice failed"
+# BENCH_IFCS=K: a typical profile instead of a bare one: K iFCs (methods and
+# session cases in turn, one header SPT each; never REGISTER, which would
+# send third-party REGISTERs), all users sharing the same service profile.
+methods=(INVITE MESSAGE SUBSCRIBE PUBLISH OPTIONS)
+for ((k = 0; k < ${BENCH_IFCS:-0}; k++)); do
+	hssctl ifc add --impu sip:alice@open-ims.test --priority "$k" \
+		--as "sip:as$k.open-ims.test:5070" --method "${methods[k % 5]}" \
+		--header "Accept-Contact=.*video.*" --session-case $((k % 2)) >/dev/null ||
+		die "ifc add $k failed"
+done
 cat >"$WORK/hss.yaml" <<YAML
 log:
   level: warn

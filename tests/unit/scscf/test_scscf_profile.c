@@ -1,7 +1,8 @@
 /*
  * IMSSubscription parser: the implicit set in document order with barring,
  * iFC kept raw per ServiceProfile; malformed and hostile documents
- * (billion laughs, external entity, DTD) refused without expansion.
+ * (billion laughs, external entity, DTD) refused without expansion;
+ * compiled iFCs shared by users with the same service profile.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ifc/ifc.h"
+#include "registrar/reg_ifc_cache.h"
 #include "registrar/reg_profile.h"
 
 static const char good[] =
@@ -141,6 +144,51 @@ static void test_profile_bounds_identity_count(void **state)
 	free(xml);
 }
 
+/* bob's document: alice's first ServiceProfile with other identities. */
+static char *same_service_as_alice(const char *user)
+{
+	char *x = malloc(sizeof good + 64);
+	const char *sp = strstr(good, "    <InitialFilterCriteria>");
+
+	assert_non_null(x);
+	snprintf(x, sizeof good + 64,
+		 "<IMSSubscription><PrivateID>%s@open-ims.test</PrivateID><ServiceProfile>"
+		 "<PublicIdentity><Identity>sip:%s@open-ims.test</Identity></PublicIdentity>\n"
+		 "%.*s</ServiceProfile></IMSSubscription>",
+		 user, user, (int)(strstr(sp, "  </ServiceProfile>") - sp), sp);
+	return x;
+}
+
+static void test_profile_shares_compiled_ifcs(void **state)
+{
+	struct reg_profile *a = parse_ok(good), *b, *c;
+	char *bx = same_service_as_alice("bob");
+	size_t base = reg_ifc_cache_count();
+
+	(void)state;
+	b = parse_ok(bx);
+	/* Same iFCs, other identities and whitespace: one compiled copy. */
+	assert_non_null(a->ifc[0]);
+	assert_ptr_equal(a->ifc[0], b->ifc[0]);
+	assert_ptr_equal(a->ifc_xml[0], b->ifc_xml[0]);
+	assert_int_equal(reg_ifc_cache_count(), base);
+	assert_int_equal(ifc_profile_count(b->ifc[0]), 1);
+	/* Other shared iFC sets in force: compiled again, not reused. */
+	reg_profile_use_shared_sets((const struct ifc_shared_table *)&base);
+	c = parse_ok(bx);
+	reg_profile_use_shared_sets(NULL);
+	assert_ptr_not_equal(c->ifc[0], a->ifc[0]);
+	assert_int_equal(reg_ifc_cache_count(), base + 1);
+	reg_profile_free(c);
+	assert_int_equal(reg_ifc_cache_count(), base);
+	/* The last user of a profile takes its compiled iFCs along. */
+	reg_profile_free(a);
+	assert_int_equal(ifc_profile_count(b->ifc[0]), 1);
+	reg_profile_free(b);
+	assert_int_equal(reg_ifc_cache_count(), 0);
+	free(bx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_profile_refuses_billion_laughs_without_expanding),
 		cmocka_unit_test(test_profile_refuses_external_entity),
 		cmocka_unit_test(test_profile_bounds_identity_count),
+		cmocka_unit_test(test_profile_shares_compiled_ifcs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
