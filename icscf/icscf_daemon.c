@@ -16,6 +16,7 @@
 #include "icscf_cx.h"
 #include "icscf_node.h"
 #include "ims/heap.h"
+#include "ims/nospin.h"
 
 void icscf_job_link(struct icscf *n, struct icscf_job *job)
 {
@@ -110,6 +111,9 @@ int icscf_start(struct ims_daemon *d, void *cfgp)
 	/* Transactions are kept 32 s (timer J): fault the heap's growth in once
 	 * per loop turn instead of page by page (ims/heap.h). */
 	heap_attach(n->root);
+	/* nta's timer is nearly always less than 1 ms away under load: wait
+	 * for it instead of polling (ims/nospin.h). */
+	nospin_attach();
 	rc = scscf_pool_build(&n->pool, &cfg->scscf);
 	if (rc < 0) {
 		log_err("S-CSCF pool: %s", strerror(-rc));
