@@ -12,8 +12,14 @@
 # Environment: BENCH_LOG_LEVEL (notice) for both daemons, BENCH_HSS_THREADS
 # (4), BENCH_PERF=1 records ims-icscf with perf (cpu-clock, call graphs)
 # during the last step and prints the top symbols, BENCH_STRACE=1 counts its
-# system calls (strace -c) during half of the last step, KEEP_WORK=1 keeps
-# the work dir. Stops only what it started (by PID) and removes its work dir.
+# system calls (strace -c) during half of the last step, BENCH_SYSCOUNT=1
+# counts them per REGISTER with perf tracepoints instead (little overhead:
+# the step runs at full speed) with the context switches and page faults,
+# BENCH_PERF_CG=dwarf makes BENCH_PERF record DWARF call graphs (user stacks
+# of libraries built without frame pointers), BENCH_ICSCF_APP_THREADS sets
+# the I-CSCF's diameter.app_threads, BENCH_ICSCF_PRELOAD=LIB runs it with
+# LD_PRELOAD=LIB, KEEP_WORK=1 keeps the work dir. Stops only what it
+# started (by PID) and removes its work dir.
 set -u
 if [ $# -lt 1 ]; then
 	echo "usage: $0 BUILD_DIR [RATES (\"500 1000 2000 4000 6000\")] [SECONDS (10)]" >&2
@@ -44,7 +50,13 @@ for try in $(seq 0 40); do
 	[ "$busy" -eq 0 ] && break
 done
 DBPORT=$B HSS_DIA=$((B + 1)) I_SIP=$((B + 2)) S_SIP=$((B + 3)) UE=$((B + 4))
-HSS_PID= I_PID= UAS_PID= UAC_PID= PERF_PID=
+HSS_PID= I_PID= UAS_PID= UAC_PID= PERF_PID= COUNT_PID=
+# What BENCH_SYSCOUNT counts (system calls of ims-icscf's loop and of
+# freeDiameter's threads).
+COUNT_EVENTS=raw_syscalls:sys_enter,sched:sched_switch,page-faults
+for sc in futex epoll_wait epoll_pwait recvmsg recvfrom sendmsg sendto writev ioctl getsockopt madvise brk mmap munmap; do
+	COUNT_EVENTS=$COUNT_EVENTS,syscalls:sys_enter_$sc
+done
 
 stop_pid() {
 	[ -n "$1" ] || return 0
@@ -55,6 +67,7 @@ stop_pid() {
 cleanup() {
 	local rc=$?
 	[ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null
+	[ -n "$COUNT_PID" ] && kill -INT "$COUNT_PID" 2>/dev/null
 	[ -n "$UAC_PID" ] && kill -KILL "$UAC_PID" 2>/dev/null
 	[ -n "$UAS_PID" ] && kill -KILL "$UAS_PID" 2>/dev/null
 	stop_pid "$I_PID"; stop_pid "$HSS_PID"
@@ -135,6 +148,7 @@ diameter:
   identity: icscf.open-ims.test
   realm: open-ims.test
   port: 0
+${BENCH_ICSCF_APP_THREADS:+  app_threads: $BENCH_ICSCF_APP_THREADS}
   peers:
     - identity: hss.open-ims.test
       address: 127.0.0.1
@@ -157,6 +171,7 @@ for _ in $(seq 50); do
 done
 [ -n "$UAS_PID" ] || die "SIPp UAS did not start"
 I_PID=$("$BIN/ims-launch" --timeout 60 --log "$WORK/icscf.log" -- \
+	${BENCH_ICSCF_PRELOAD:+env "LD_PRELOAD=$BENCH_ICSCF_PRELOAD"} \
 	"$BIN/ims-icscf" -c "$WORK/icscf.yaml") || die "ims-icscf did not become ready"
 deadline=$(( $(date +%s) + 30 ))
 until grep -q "STATE_OPEN.*hss.open-ims.test" "$WORK/icscf.log"; do
@@ -180,9 +195,14 @@ step() {
 		"127.0.0.1:$I_SIP" >"$WORK/uac-$rate.out" 2>&1) &
 	UAC_PID=$!
 	if [ -n "${BENCH_PERF:-}" ] && [ "$rate" = "${RATES##* }" ]; then
-		perf record -e cpu-clock -g -o "$WORK/perf.data" -p "$I_PID" \
+		perf record -e cpu-clock --call-graph "${BENCH_PERF_CG:-fp}" \
+			-o "$WORK/perf.data" -p "$I_PID" \
 			>"$WORK/perf.out" 2>&1 &
 		PERF_PID=$!
+	fi
+	if [ -n "${BENCH_SYSCOUNT:-}" ] && [ "$rate" = "${RATES##* }" ]; then
+		perf stat -e "$COUNT_EVENTS" -x, -o "$WORK/count.txt" -p "$I_PID" &
+		COUNT_PID=$!
 	fi
 	if [ -n "${BENCH_STRACE:-}" ] && [ "$rate" = "${RATES##* }" ]; then
 		timeout $((SECS / 2 + 1)) strace -c -f -p "$I_PID" -o "$WORK/strace.txt" 2>/dev/null &
@@ -198,6 +218,7 @@ step() {
 	UAC_PID=
 	t1=$(date +%s%N)
 	if [ -n "$PERF_PID" ]; then kill -INT "$PERF_PID"; wait "$PERF_PID"; PERF_PID=; fi
+	if [ -n "$COUNT_PID" ]; then kill -INT "$COUNT_PID"; wait "$COUNT_PID"; COUNT_PID=; fi
 	okc=$(sed -n 's/^ *Successful call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/uac-$rate.out" | tail -n1)
 	fail=$(sed -n 's/^ *Failed call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/uac-$rate.out" | tail -n1)
 	okc=${okc:-0} fail=${fail:-0}
@@ -212,6 +233,7 @@ step() {
 			"$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v o="$okc" 'BEGIN { printf "%.0f", o ? (b - a) * 1e6 / hz / o : 0 }')"
 	done
 	printf ' %5s%%\n' "$(awk -v b="$uac" -v hz="$HZ" -v w="$wall" 'BEGIN { printf "%.0f", b * 100000 / hz / w }')"
+	STEP_OK=$okc
 }
 
 printf '%7s %7s %6s %9s %14s %14s %14s %14s %6s\n' offered ok failed "achieved" \
@@ -222,6 +244,12 @@ if [ -n "${BENCH_PERF:-}" ] && [ -s "$WORK/perf.data" ]; then
 	echo "--- perf: ims-icscf during the ${RATES##* }/s step (self time, top 25)"
 	perf report -i "$WORK/perf.data" --no-children --stdio --sort dso,symbol 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 25
+fi
+if [ -n "${BENCH_SYSCOUNT:-}" ] && [ -s "$WORK/count.txt" ]; then
+	echo "--- perf stat: ims-icscf events per successful REGISTER during the ${RATES##* }/s step"
+	awk -F, -v n="${STEP_OK:-0}" '$1 ~ /^[0-9]+$/ && n > 0 {
+		e = $3; sub(/^syscalls:sys_enter_/, "", e)
+		printf "%10.2f  %s\n", $1 / n, e }' "$WORK/count.txt"
 fi
 if [ -n "${BENCH_STRACE:-}" ] && [ -s "$WORK/strace.txt" ]; then
 	echo "--- strace -c: ims-icscf system calls during half of the ${RATES##* }/s step"
