@@ -38,14 +38,20 @@ struct reg_job {
 	struct sipproxy_tx *tx;
 	char impi[REG_ID_MAX], impu[REG_ID_MAX], visited[REG_ID_MAX];
 	uint32_t uat;
-	char tried[REG_TRIES_MAX][SCSCF_URI_MAX];
+	/* S-CSCFs tried, in order (malloc'd): names, not 256-byte slots, keep
+	 * the job under 1 KB, in malloc's fast per-size caches. */
+	char *tried[REG_TRIES_MAX];
 	size_t n_tried;
 	struct icscf_edge edge;        /* trust boundary (boundary.c) */
 };
 
 static void reg_free(struct reg_job *r)
 {
+	size_t i;
+
 	icscf_job_unlink(&r->job);
+	for (i = 0; i < r->n_tried; i++)
+		free(r->tried[i]);
 	if (r->req)
 		msg_destroy(r->req);
 	free(r);
@@ -139,10 +145,14 @@ static void reg_forward(struct reg_job *r, const char *name)
 {
 	struct icscf *n = r->job.node;
 	const char *hop = icscf_next_hop(n, name);
+	char *copy = strdup(name);
 	int rc;
 
-	snprintf(r->tried[r->n_tried], SCSCF_URI_MAX, "%s", name);
-	r->n_tried++;
+	if (!copy) {
+		reg_finish(r, 500, "Server Internal Error");
+		return;
+	}
+	r->tried[r->n_tried++] = copy;
 	log_info("REGISTER impu=%s -> S-CSCF %s via %s", r->impu, name, hop);
 	if (r->state == REG_QUERY) {
 		msg_t *req = r->req;
