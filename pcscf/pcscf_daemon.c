@@ -24,6 +24,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "ims/heap.h"
+#include "ims/nospin.h"
 #include "ims/sip.h"
 
 #include "pcscf.h"
@@ -236,6 +237,9 @@ int pcscf_start(struct ims_daemon *d, void *cfgp)
 	 * _int_malloc and page faults were 40% of the relay's CPU). Keep it,
 	 * and fault the heap's growth in once per loop turn (ims/heap.h). */
 	heap_attach(ims_daemon_root(d));
+	/* nta's timer is nearly always under 1 ms away under load: wait for
+	 * it instead of polling (ims/nospin.h). */
+	nospin_attach();
 	if (cfg->sip.udp && cfg->sip.max_message_size < 65535) {
 		/* sofia-sip 1.12.11 aborts (tport_recv_dgram assertion) on the
 		 * datagram after one larger than its limit: a remote crash. */

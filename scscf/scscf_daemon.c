@@ -14,6 +14,7 @@
 
 #include "ims/admit.h"
 #include "ims/heap.h"
+#include "ims/nospin.h"
 #include "ifc/ifc_shared.h"
 #include "registrar/reg_profile.h"
 #include "registrar/registrar.h"
@@ -189,6 +190,9 @@ int scscf_start(struct ims_daemon *d, void *cfgp)
 	/* Transactions are kept 32 s (timer J): fault the heap's growth in once
 	 * per loop turn instead of page by page (ims/heap.h). */
 	heap_attach(ims_daemon_root(d));
+	/* nta's timer is nearly always under 1 ms away under load: wait for
+	 * it instead of polling (ims/nospin.h). */
+	nospin_attach();
 	rc = dia_start(&cfg->diameter, DIA_APP_CX);
 	if (rc < 0) {
 		log_err("Diameter start failed: %s", strerror(-rc));
