@@ -14,12 +14,14 @@
 #   hss MAR: N requests in X s = Y/s, p50 A ms, p99 B ms, ok N, errors 0 ...
 # Bounded: every step has a timeout; stops what it started, by PID.
 # Environment: HSS_APP_THREADS (8), HSS_PROFILE_CACHE_TTL (0, e.g. 5s),
+# HSS_DB_SOCKET=1 (ims-hss reaches MariaDB over its Unix socket, not TCP),
 # PROCS="mar sar uar lir" to choose.
 # After each procedure a second line gives the database work per request:
 #   hss MAR db: per request Com_select 1.00 Com_update 0.01 ... ;
 #     CPU us/req mariadbd 150 ims-hss 90
 # (global status counters and /proc CPU ticks around the run; the ims-cxctl
-# client is not counted).
+# client's own user+system CPU is shown apart as "client"; then the context
+# switches of all ims-hss threads per request).
 set -u
 if [ $# -lt 1 ]; then
 	echo "usage: $0 BUILD_DIR [N (20000)] [USERS (1000)] [CONCURRENCY (64)]" >&2
@@ -63,26 +65,34 @@ db_status() {
 }
 # utime + stime of a process in clock ticks.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Context switches (voluntary + involuntary) of all threads of a process.
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null |
+	awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'; }
 DB_PID=$(cat "$WORK/db/mariadbd.pid" 2>/dev/null)
 HZ=$(getconf CLK_TCK)
 for p in $PROCS; do
-	b_db=$(db_status) b_tm=$(ticks "$DB_PID") b_th=$(ticks "$HSS_PID")
-	case $p in
+	b_db=$(db_status) b_tm=$(ticks "$DB_PID") b_th=$(ticks "$HSS_PID") b_cs=$(switches "$HSS_PID")
+	# bash's time keyword: the client's user + system seconds.
+	TIMEFORMAT='%3U %3S'
+	{ time case $p in
 	mar) run mar --scheme Digest-AKAv1-MD5 || bad "MAR run" ;;
 	sar) run sar --type 1 || bad "SAR run" ;;
 	uar) run uar --type 0 || bad "UAR run" ;;
 	lir) run lir || bad "LIR run" ;;
 	*) bad "unknown procedure $p" ;;
-	esac
+	esac ; } 2>"$WORK/client.time"
+	client=$(awk '{ print $1 + $2 }' "$WORK/client.time" 2>/dev/null | tail -n1)
 	awk -v p="${p^^}" -v a="$b_db" -v b="$(db_status)" -v n="$N" -v hz="$HZ" \
-		-v tm="$(( $(ticks "$DB_PID") - b_tm ))" -v th="$(( $(ticks "$HSS_PID") - b_th ))" 'BEGIN {
+		-v tm="$(( $(ticks "$DB_PID") - b_tm ))" -v th="$(( $(ticks "$HSS_PID") - b_th ))" \
+		-v tc="${client:-0}" -v cs="$(( $(switches "$HSS_PID") - b_cs ))" 'BEGIN {
 		na = split(a, x, " "); split(b, y, " ")
 		printf "hss %s db: per request", p
 		for (i = 1; i <= na; i++) {
 			split(x[i], k, "="); split(y[i], v, "=")
 			printf " %s %.2f", k[1], (v[2] - k[2]) / n
 		}
-		printf "; CPU us/req mariadbd %.0f ims-hss %.0f\n", tm * 1e6 / hz / n, th * 1e6 / hz / n }'
+		printf "; CPU us/req mariadbd %.0f ims-hss %.0f client %.0f; ims-hss switches/req %.1f\n",
+			tm * 1e6 / hz / n, th * 1e6 / hz / n, tc * 1e6 / n, cs / n }'
 done
 [ -n "${HSS_BENCH_HOLD:-}" ] && { echo "ims-hss pid $HSS_PID, port $DIAPORT; holding"; sleep "$HSS_BENCH_HOLD"; }
 hss_stop

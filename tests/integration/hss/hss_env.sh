@@ -3,7 +3,9 @@
 #   hss_env_init NAME        work dir, ports from the PID, cleanup trap
 #   hss_db_start             private MariaDB, schema migrated
 #   hss_write_config [EXTRA] hss.yaml (EXTRA: more YAML under cx:;
-#                            HSS_DIA_EXTRA: more YAML under diameter:)
+#                            HSS_DIA_EXTRA: more YAML under diameter:;
+#                            HSS_DB_SOCKET=1: the database over its Unix
+#                            socket instead of TCP 127.0.0.1)
 #   hss_start / hss_stop     ims-hss via ims-launch (readiness over NOTIFY_SOCKET)
 # Results: ok/bad/expect; hss_env_finish prints the count and returns status.
 # Everything started is stopped by PID on any exit (KEEP_WORK=1 keeps logs).
@@ -68,8 +70,11 @@ diameter:
   accept_unknown_peers: true
 ${HSS_DIA_EXTRA:-}
 database:
-  host: 127.0.0.1
-  port: $DBPORT
+$(if [ -n "${HSS_DB_SOCKET:-}" ]; then
+	printf '  host: localhost\n  socket: %s\n' "$WORK/db/mysqld.sock"
+else
+	printf '  host: 127.0.0.1\n  port: %s\n' "$DBPORT"
+fi)
   user: ims_hss
   password: ims_hss
   name: ims_hss
