@@ -20,14 +20,26 @@ struct bench_req {
 	struct timespec t0;
 };
 
+/* The main thread sends the first `concurrency` requests; after that each
+ * answer callback (a freeDiameter dispatch thread) sends the next one
+ * itself, so the load keeps flowing without waking the main thread per
+ * answer: it only waits for the end. Everything below lock. */
 struct bench {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	long inflight, done, ok;
+	long sent, inflight, done, ok;
+	int err;                  /* first send error; no more sends after it */
+	bool stop;                /* timed out: answer callbacks send no more */
 	double *lat_ms;           /* one per answered request */
 	FILE *dump;               /* --dump, or NULL */
 	struct bench_req *reqs;
+	/* what to send (read only once sending started) */
+	uint32_t cmd;
+	const struct cxctl_opts *o;
+	const char *realm, *dest;
 };
+
+static int bench_send(struct bench *b, long i);
 
 static double ms_since(const struct timespec *t0)
 {
@@ -60,6 +72,29 @@ static void dump_vector(FILE *f, struct msg *ans)
 	fflush(f);
 }
 
+/* Keep o->concurrency requests in flight while some are left to send;
+ * wake the main thread when nothing is in flight any more. Called and
+ * returns with b->lock held (dropped around each send). */
+static void refill_locked(struct bench *b)
+{
+	while (!b->stop && !b->err && b->sent < b->o->repeat &&
+	       b->inflight < b->o->concurrency) {
+		long i = b->sent++;
+		int ret;
+
+		b->inflight++;
+		pthread_mutex_unlock(&b->lock);
+		ret = bench_send(b, i);
+		pthread_mutex_lock(&b->lock);
+		if (ret != 0) {
+			b->inflight--;
+			b->err = ret;
+		}
+	}
+	if (b->inflight == 0)
+		pthread_cond_signal(&b->cond);
+}
+
 static void on_answer(void *data, struct msg **ans)
 {
 	struct bench_req *r = data;
@@ -79,7 +114,7 @@ static void on_answer(void *data, struct msg **ans)
 	b->lat_ms[b->done++] = ms;
 	b->ok += ok;
 	b->inflight--;
-	pthread_cond_broadcast(&b->cond);
+	refill_locked(b);
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -103,9 +138,9 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static int bench_send(struct bench *b, long i, uint32_t cmd, const struct cxctl_opts *o,
-		      const char *realm, const char *dest)
+static int bench_send(struct bench *b, long i)
 {
+	const struct cxctl_opts *o = b->o;
 	struct cxctl_opts ro = *o;
 	char impi[256], impu[256];
 	struct msg *req = NULL;
@@ -115,9 +150,9 @@ static int bench_send(struct bench *b, long i, uint32_t cmd, const struct cxctl_
 	subst(impu, sizeof impu, o->impu, i % o->users);
 	ro.impi = o->impi ? impi : NULL;
 	ro.impu = o->impu ? impu : NULL;
-	ret = dia_new_request(DIA_APP_CX, cmd, realm, dest, &req);
+	ret = dia_new_request(DIA_APP_CX, b->cmd, b->realm, b->dest, &req);
 	if (ret == 0)
-		ret = cxctl_build(cmd, &ro, req);
+		ret = cxctl_build(b->cmd, &ro, req);
 	b->reqs[i].b = b;
 	clock_gettime(CLOCK_MONOTONIC, &b->reqs[i].t0);
 	if (ret == 0 && fd_msg_send(&req, on_answer, &b->reqs[i]) != 0)
@@ -150,24 +185,24 @@ int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, cons
 	b->reqs = calloc((size_t)o->repeat, sizeof *b->reqs);
 	if (!b->lat_ms || !b->reqs)
 		goto out;
+	b->cmd = cmd;
+	b->o = o;
+	b->realm = realm;
+	b->dest = dest;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += timeout_s;
 	ret = 0;
 	pthread_mutex_lock(&b->lock);
-	while (ret == 0 && (sent < o->repeat || b->inflight > 0)) {
-		if (sent < o->repeat && b->inflight < o->concurrency) {
-			b->inflight++;
-			pthread_mutex_unlock(&b->lock);
-			ret = bench_send(b, sent++, cmd, o, realm, dest);
-			pthread_mutex_lock(&b->lock);
-			if (ret != 0)
-				b->inflight--;
-			continue;
-		}
+	refill_locked(b);
+	while (ret == 0 && b->inflight > 0) {
 		if (pthread_cond_timedwait(&b->cond, &b->lock, &until) == ETIMEDOUT)
 			ret = -ETIMEDOUT;
 	}
+	if (ret == 0 && b->err)
+		ret = b->err;
+	b->stop = true;
+	sent = b->sent;
 	secs = ms_since(&t0) / 1e3;
 	if (ret == 0) {
 		qsort(b->lat_ms, (size_t)b->done, sizeof *b->lat_ms, cmp_double);
