@@ -28,13 +28,20 @@ static bool g_accept_unknown;
 static bool g_tls;
 
 /* Peers not in the configuration (RFC 6733 5.3): accepted only when
- * configured; freeDiameter rejects them if no callback says yes. */
+ * configured; freeDiameter rejects them if no callback says yes.
+ * An accepted peer is kept like a configured one: no inactivity expiry.
+ * freeDiameter 1.2.1 gives an unknown peer a one-hour expiry and, for that,
+ * on every request or answer received from it re-queues the peer in its
+ * expiry list and wakes the expiry thread (p_expiry.c), one more thread
+ * switch per message; the connection still ends as usual on DPR,
+ * watchdog failure or error, and the peer entry is then deleted. */
 static int validate_peer(struct peer_info *info, int *auth, int (**cb2)(struct peer_info *))
 {
 	(void)cb2;
 	if (!g_accept_unknown)
 		return 0; /* no opinion: freeDiameter rejects */
 	*auth = 1;
+	info->config.pic_flags.exp = PI_EXP_NONE;
 	if (!g_tls)
 		info->config.pic_flags.sec = PI_SEC_NONE;
 	log_notice("diameter: accepting unknown peer %s", info->pi_diamid);

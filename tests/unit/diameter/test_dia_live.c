@@ -51,6 +51,18 @@ static void on_term(int sig)
 	g_term = 1;
 }
 
+/* The client is not in the server's configuration: accepted through
+ * accept_unknown_peers, and kept like a configured peer (no inactivity
+ * expiry, dia_core.c validate_peer). */
+static bool client_peer_expires(void)
+{
+	struct peer_hdr *peer = NULL;
+
+	if (fd_peer_getbyid((DiamId_t)CLIENT_ID, strlen(CLIENT_ID), 0, &peer) != 0 || !peer)
+		return true;
+	return peer->info.config.pic_flags.exp != PI_EXP_NONE;
+}
+
 static int uar_direct(void *ctx, struct msg *req, struct msg *ans)
 {
 	struct avp *caps = NULL;
@@ -61,6 +73,8 @@ static int uar_direct(void *ctx, struct msg *req, struct msg *ans)
 	(void)ctx;
 	if (dia_find_octets(req, CX_AVP_PUBLIC_IDENTITY, &p, &n) != 0)
 		return dia_set_result(ans, DIA_MISSING_AVP);
+	if (client_peer_expires())
+		return dia_set_result(ans, DIA_UNABLE_TO_COMPLY);
 	ret = dia_set_experimental(ans, DIA_EXP_FIRST_REGISTRATION);
 	if (ret == 0)
 		ret = dia_add_group(ans, CX_AVP_SERVER_CAPABILITIES, &caps);
