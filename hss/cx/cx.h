@@ -21,6 +21,7 @@
 
 #include "cx/prov_watch.h"
 #include "hss_config.h"
+#include "ims/log.h"
 #include "store/store.h"
 
 struct msg;
@@ -59,6 +60,10 @@ struct cx_result cx_result_of_store(int err, const char *proc);
 int cx_result_set(struct msg *ans, struct cx_result r);
 /* "2001" or "2002(exp)" for log lines. */
 const char *cx_result_str(struct cx_result r, char buf[24]);
+/* Level of a procedure's log line: info for a success (2xxx), notice for
+ * anything else. One line per request at the shipped level (notice) cost
+ * a write(2) and its formatting per answer; successes show at info. */
+enum ims_log_level cx_log_level(struct cx_result r);
 
 /* Copy the UTF8String AVP code (first at top level) to buf as a C string.
  * 0, -ENOENT (absent), -EINVAL (too long, empty or holding NUL). */

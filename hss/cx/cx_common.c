@@ -97,6 +97,11 @@ const char *cx_result_str(struct cx_result r, char buf[24])
 	return buf;
 }
 
+enum ims_log_level cx_log_level(struct cx_result r)
+{
+	return r.code >= 2000 && r.code < 3000 ? IMS_LOG_INFO : IMS_LOG_NOTICE;
+}
+
 int cx_get_str(void *parent, uint32_t code, char *buf, size_t len)
 {
 	const uint8_t *p;

@@ -84,7 +84,7 @@ int cx_lir(void *ctx, struct msg *req, struct msg *ans)
 		return cx_missing_avp(ans, CX_AVP_PUBLIC_IDENTITY);
 	}
 	r = lir_run(ctx, impu, ans, &wildcard);
-	log_notice("LIR impu=%s%s -> %s", impu, wildcard ? " (wildcarded PSI)" : "",
-		   cx_result_str(r, rs));
+	ims_log(cx_log_level(r), "LIR impu=%s%s -> %s", impu,
+		wildcard ? " (wildcarded PSI)" : "", cx_result_str(r, rs));
 	return cx_result_set(ans, r);
 }

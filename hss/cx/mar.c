@@ -297,9 +297,10 @@ int cx_mar(void *ctx, struct msg *req, struct msg *ans)
 		return ret;
 	}
 	r = mar_run(ctx, &rq, ans, &lg);
-	log_notice("MAR impi=%s impu=%s server=%s scheme=%s%s -> %s (%u vector%s, sqn=%llu..%llu)",
-		   rq.impi, rq.impu, rq.server, lg.scheme ? lg.scheme : rq.scheme,
-		   lg.resync ? " resync" : "", cx_result_str(r, rs), lg.n, lg.n == 1 ? "" : "s",
-		   (unsigned long long)lg.sqn_first, (unsigned long long)lg.sqn_last);
+	ims_log(cx_log_level(r),
+		"MAR impi=%s impu=%s server=%s scheme=%s%s -> %s (%u vector%s, sqn=%llu..%llu)",
+		rq.impi, rq.impu, rq.server, lg.scheme ? lg.scheme : rq.scheme,
+		lg.resync ? " resync" : "", cx_result_str(r, rs), lg.n, lg.n == 1 ? "" : "s",
+		(unsigned long long)lg.sqn_first, (unsigned long long)lg.sqn_last);
 	return cx_result_set(ans, r);
 }

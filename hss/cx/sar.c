@@ -240,8 +240,8 @@ int cx_sar(void *ctx, struct msg *req, struct msg *ans)
 		return ret;
 	}
 	r = sar_run(ctx, &rq, ans, &after);
-	log_notice("SAR impi=%s impu=%s server=%s type=%s -> %s state=%s", rq.impi, rq.impu,
-		   rq.server, sat_name(rq.type), cx_result_str(r, rs),
-		   after <= STORE_UNREGISTERED ? states[after] : "?");
+	ims_log(cx_log_level(r), "SAR impi=%s impu=%s server=%s type=%s -> %s state=%s",
+		rq.impi, rq.impu, rq.server, sat_name(rq.type), cx_result_str(r, rs),
+		after <= STORE_UNREGISTERED ? states[after] : "?");
 	return cx_result_set(ans, r);
 }

@@ -120,7 +120,7 @@ int cx_uar(void *ctx, struct msg *req, struct msg *ans)
 	}
 out:
 	store_caps_free(&caps);
-	log_notice("UAR impi=%s impu=%s visited=%s type=%s -> %s", rq.impi, rq.impu, rq.visited,
-		   uat_name(rq.auth_type), cx_result_str(r, rs));
+	ims_log(cx_log_level(r), "UAR impi=%s impu=%s visited=%s type=%s -> %s", rq.impi,
+		rq.impu, rq.visited, uat_name(rq.auth_type), cx_result_str(r, rs));
 	return cx_result_set(ans, r);
 }

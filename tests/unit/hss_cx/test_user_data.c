@@ -1,5 +1,6 @@
 /* Unit tests: cx_user_data_write (TS 29.228 Annex D IMSSubscription, through
- * an escaping writer) and cx_admin_scscf_host (RTR/PPR Destination-Host). */
+ * an escaping writer), cx_admin_scscf_host (RTR/PPR Destination-Host) and
+ * cx_log_level (the level of a procedure's log line). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +223,20 @@ static void test_scscf_host_from_uri_and_mapping(void **state)
 					     &realm), -EINVAL);
 }
 
+/* Per-request Cx log lines: successes at info (below the shipped notice
+ * level), every other outcome at notice. */
+static void test_cx_log_level_info_for_success_notice_otherwise(void **state)
+{
+	(void)state;
+	assert_int_equal(cx_log_level(CX_BASE(DIA_SUCCESS)), IMS_LOG_INFO);
+	assert_int_equal(cx_log_level(CX_EXP(DIA_EXP_FIRST_REGISTRATION)), IMS_LOG_INFO);
+	assert_int_equal(cx_log_level(CX_EXP(DIA_EXP_SUBSEQUENT_REGISTRATION)), IMS_LOG_INFO);
+	assert_int_equal(cx_log_level(CX_EXP(DIA_EXP_ERROR_USER_UNKNOWN)), IMS_LOG_NOTICE);
+	assert_int_equal(cx_log_level(CX_BASE(DIA_UNABLE_TO_COMPLY)), IMS_LOG_NOTICE);
+	assert_int_equal(cx_log_level(CX_BASE(DIA_MISSING_AVP)), IMS_LOG_NOTICE);
+	assert_int_equal(cx_log_level(CX_BASE(3001)), IMS_LOG_NOTICE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_user_data_marks_barring_and_wildcard_psi),
 		cmocka_unit_test(test_user_data_rejects_unknown_trigger_type),
 		cmocka_unit_test(test_scscf_host_from_uri_and_mapping),
+		cmocka_unit_test(test_cx_log_level_info_for_success_notice_otherwise),
 	};
 	int rc;
 
