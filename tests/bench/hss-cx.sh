@@ -15,6 +15,7 @@
 # Bounded: every step has a timeout; stops what it started, by PID.
 # Environment: HSS_APP_THREADS (8), HSS_PROFILE_CACHE_TTL (0, e.g. 5s),
 # HSS_DB_SOCKET=1 (ims-hss reaches MariaDB over its Unix socket, not TCP),
+# HSS_LOG_LEVEL (warn; the shipped hss.yaml says notice),
 # PROCS="mar sar uar lir" to choose.
 # After each procedure a second line gives the database work per request:
 #   hss MAR db: per request Com_select 1.00 Com_update 0.01 ... ;
@@ -47,7 +48,7 @@ timeout 300 "$BIN/ims-hssctl" subscriber import "$WORK/users.csv" >/dev/null \
 	|| die "provisioning $USERS users failed"
 
 # cx.profile_cache_ttl: HSS_PROFILE_CACHE_TTL if set (ims-hss default: 0 = off).
-HSS_LOG_LEVEL=warn HSS_APP_THREADS=${HSS_APP_THREADS:-8} \
+HSS_LOG_LEVEL=${HSS_LOG_LEVEL:-warn} HSS_APP_THREADS=${HSS_APP_THREADS:-8} \
 	hss_write_config "${HSS_PROFILE_CACHE_TTL:+  profile_cache_ttl: $HSS_PROFILE_CACHE_TTL}"
 hss_start
 
