@@ -9,7 +9,8 @@
  * Every request gets an answer: a handler sets a Result-Code or an
  * Experimental-Result and returns 0; it returns -errno only when it cannot
  * build an answer at all (the glue then answers 5012).
- * One log line per procedure names the subscriber, never a secret.
+ * One log line per procedure names the subscriber, never a secret: at info
+ * for a success, at notice for any other outcome (cx_log_level).
  */
 #ifndef HSS_CX_H
 #define HSS_CX_H
