@@ -15,7 +15,8 @@
 # Bounded: every step has a timeout; stops what it started, by PID.
 # Environment: HSS_APP_THREADS (8), HSS_PROFILE_CACHE_TTL (0, e.g. 5s),
 # HSS_DB_SOCKET=1 (ims-hss reaches MariaDB over its Unix socket, not TCP),
-# HSS_LOG_LEVEL (warn; the shipped hss.yaml says notice),
+# HSS_LOG_LEVEL (warn; the shipped hss.yaml says notice), HSS_BENCH_CLIENT=raw
+# (the load over ims-cxctl's own connection, see run()),
 # PROCS="mar sar uar lir" to choose.
 # After each procedure a second line gives the database work per request:
 #   hss MAR db: per request Com_select 1.00 Com_update 0.01 ... ;
@@ -52,9 +53,12 @@ HSS_LOG_LEVEL=${HSS_LOG_LEVEL:-warn} HSS_APP_THREADS=${HSS_APP_THREADS:-8} \
 	hss_write_config "${HSS_PROFILE_CACHE_TTL:+  profile_cache_ttl: $HSS_PROFILE_CACHE_TTL}"
 hss_start
 
+# HSS_BENCH_CLIENT=raw: ims-cxctl --raw (its own connection, no freeDiameter
+# peer threads in the client: far less client CPU on the shared cores).
 run() {
 	"$BIN/ims-cxctl" --hss-port "$DIAPORT" --identity "bench-$$.open-ims.test" --timeout 300 \
 		"$@" --repeat "$N" --concurrency "$CONC" --users "$USERS" \
+		${HSS_BENCH_CLIENT:+--$HSS_BENCH_CLIENT} \
 		--impi "user%d@open-ims.test" --impu "sip:user%d@open-ims.test" \
 		--server sip:scscf.open-ims.test:6060
 }

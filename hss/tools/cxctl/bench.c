@@ -118,8 +118,7 @@ static void on_answer(void *data, struct msg **ans)
 	pthread_mutex_unlock(&b->lock);
 }
 
-/* pattern with its first "%d" replaced by n (no printf on user text). */
-static void subst(char *out, size_t len, const char *pattern, long n)
+void cxctl_subst(char *out, size_t len, const char *pattern, long n)
 {
 	const char *p = pattern ? strstr(pattern, "%d") : NULL;
 
@@ -138,6 +137,22 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+void cxctl_bench_report(const char *name, double *lat_ms, long done, long ok, double secs,
+			const struct cxctl_opts *o)
+{
+	if (done <= 0 || secs <= 0) {
+		printf("hss %s: no answer\n", name);
+		return;
+	}
+	qsort(lat_ms, (size_t)done, sizeof *lat_ms, cmp_double);
+	printf("hss %s: %ld requests in %.2f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, "
+	       "ok %ld, errors %ld (concurrency %ld, %ld users)\n", name, done, secs,
+	       (double)done / secs, lat_ms[done / 2],
+	       lat_ms[(done * 99) / 100 < done ? (done * 99) / 100 : done - 1],
+	       ok, done - ok, o->concurrency, o->users);
+	fflush(stdout);
+}
+
 static int bench_send(struct bench *b, long i)
 {
 	const struct cxctl_opts *o = b->o;
@@ -146,8 +161,8 @@ static int bench_send(struct bench *b, long i)
 	struct msg *req = NULL;
 	int ret;
 
-	subst(impi, sizeof impi, o->impi, i % o->users);
-	subst(impu, sizeof impu, o->impu, i % o->users);
+	cxctl_subst(impi, sizeof impi, o->impi, i % o->users);
+	cxctl_subst(impu, sizeof impu, o->impu, i % o->users);
 	ro.impi = o->impi ? impi : NULL;
 	ro.impu = o->impu ? impu : NULL;
 	ret = dia_new_request(DIA_APP_CX, b->cmd, b->realm, b->dest, &req);
@@ -205,12 +220,7 @@ int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, cons
 	sent = b->sent;
 	secs = ms_since(&t0) / 1e3;
 	if (ret == 0) {
-		qsort(b->lat_ms, (size_t)b->done, sizeof *b->lat_ms, cmp_double);
-		printf("hss %s: %ld requests in %.2f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, "
-		       "ok %ld, errors %ld (concurrency %ld, %ld users)\n", name, b->done, secs,
-		       (double)b->done / secs, b->lat_ms[b->done / 2],
-		       b->lat_ms[(b->done * 99) / 100 < b->done ? (b->done * 99) / 100 : b->done - 1],
-		       b->ok, b->done - b->ok, o->concurrency, o->users);
+		cxctl_bench_report(name, b->lat_ms, b->done, b->ok, secs, o);
 	} else {
 		fprintf(stderr, "ims-cxctl: %s bench: %s after %ld sent, %ld answered\n", name,
 			strerror(-ret), sent, b->done);

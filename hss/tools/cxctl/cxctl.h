@@ -42,12 +42,28 @@ struct cxctl_opts {
 	long command_code;       /* > 0: send with this Command-Code (error paths) */
 	long app_id;             /* > 0: send with this Application-Id in the header */
 	const char *dump;        /* load mode, mar: "RAND||AUTN XRES" hex per 2001 */
+	bool raw;                /* load mode over our own connection (raw.c) */
 };
 
 /* Load mode: o->repeat requests of cmd, at most o->concurrency in flight;
  * prints one summary line. 0, -EPROTO (some answer not 2001), -ETIMEDOUT. */
 int cxctl_bench(uint32_t cmd, const char *name, const struct cxctl_opts *o, const char *realm,
 		const char *dest, long timeout_s);
+/* The same load over a TCP connection of our own to addr:port (--raw):
+ * CER/CEA, requests pipelined and written in batches from one thread,
+ * answers matched by Hop-by-Hop id, DWR answered, DPR at the end. The
+ * messages are those of cxctl_bench (freeDiameter's message library and
+ * dictionary: call after the node is started, with no peer configured);
+ * freeDiameter's peer, routing and dispatch threads are not involved, so
+ * the client's own CPU per request is small. Same summary line; no --dump. */
+int cxctl_bench_raw(uint32_t cmd, const char *name, const struct cxctl_opts *o,
+		    const char *realm, const char *dest, const char *addr, long port,
+		    long timeout_s);
+/* The summary line of both load modes; sorts lat_ms. */
+void cxctl_bench_report(const char *name, double *lat_ms, long done, long ok, double secs,
+			const struct cxctl_opts *o);
+/* pattern with its first "%d" replaced by n (no printf on user text). */
+void cxctl_subst(char *out, size_t len, const char *pattern, long n);
 
 struct cxctl_serve_opts {
 	long answer_rtr, answer_ppr;

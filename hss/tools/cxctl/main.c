@@ -28,6 +28,7 @@ static const char usage_text[] =
 "      with this Command-Code / header Application-Id (base protocol error paths)\n"
 "Load (uar, mar, sar, lir): --repeat N --concurrency C (16) --users M (1): %d in --impi and\n"
 "      --impu becomes the request number modulo M; prints rate and latency\n"
+"      --raw: over a connection of our own instead of freeDiameter's peer threads\n"
 "      --dump FILE (mar): \"RAND||AUTN XRES\" hex of every 2001 answer\n"
 "Serve (play an S-CSCF): --answer-rtr CODE (2001) --answer-ppr CODE (2001)\n"
 "      --count N (1): exit 0 after N RTR/PPR, 1 if not within --timeout\n";
@@ -75,14 +76,19 @@ struct node_opts {
 	bool verbose;
 };
 
-static int node_start(const struct node_opts *n, struct dia_config *dc)
+/* With a peer, freeDiameter connects to the HSS; without (raw load mode)
+ * the node only gives the dictionary and our identity. */
+static int node_start(const struct node_opts *n, bool with_peer, struct dia_config *dc)
 {
 	struct cfg_error err;
 	char text[1024];
-	int len = snprintf(text, sizeof text,
-			   "identity: \"%s\"\nrealm: \"%s\"\nport: 0\npeers:\n"
-			   "  - identity: \"%s\"\n    address: \"%s\"\n    port: %ld\n",
-			   n->identity, n->realm, n->hss_identity, n->hss_address, n->hss_port);
+	int len = with_peer ?
+		snprintf(text, sizeof text,
+			 "identity: \"%s\"\nrealm: \"%s\"\nport: 0\npeers:\n"
+			 "  - identity: \"%s\"\n    address: \"%s\"\n    port: %ld\n",
+			 n->identity, n->realm, n->hss_identity, n->hss_address, n->hss_port) :
+		snprintf(text, sizeof text, "identity: \"%s\"\nrealm: \"%s\"\nport: 0\n",
+			 n->identity, n->realm);
 
 	if (len < 0 || (size_t)len >= sizeof text ||
 	    cfg_load_string("cxctl", text, (size_t)len, dia_schema, dc, &err) != 0) {
@@ -147,7 +153,8 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 {
 	enum { O_ID = 1000, O_REALM, O_HID, O_HADDR, O_HPORT, O_TIMEOUT, O_VERBOSE, O_IMPI,
 	       O_IMPU, O_SERVER, O_VISITED, O_NOVISITED, O_TYPE, O_SCHEME, O_ITEMS, O_AUTH,
-	       O_AVAIL, O_UDOUT, O_REPEAT, O_CONC, O_USERS, O_ARTR, O_APPR, O_COUNT, O_DUMP, O_CCODE, O_APPID };
+	       O_AVAIL, O_UDOUT, O_REPEAT, O_CONC, O_USERS, O_ARTR, O_APPR, O_COUNT, O_DUMP, O_CCODE, O_APPID,
+	       O_RAW };
 	static const struct option opts[] = {
 		{ "identity", 1, NULL, O_ID }, { "realm", 1, NULL, O_REALM },
 		{ "hss-identity", 1, NULL, O_HID }, { "hss-address", 1, NULL, O_HADDR },
@@ -162,7 +169,7 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 		{ "users", 1, NULL, O_USERS }, { "answer-rtr", 1, NULL, O_ARTR },
 		{ "answer-ppr", 1, NULL, O_APPR }, { "count", 1, NULL, O_COUNT },
 		{ "dump", 1, NULL, O_DUMP }, { "command-code", 1, NULL, O_CCODE },
-		{ "app-id", 1, NULL, O_APPID },
+		{ "app-id", 1, NULL, O_APPID }, { "raw", 0, NULL, O_RAW },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *cmdname = NULL;
@@ -197,6 +204,7 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 		case O_DUMP: o->dump = optarg; break;
 		case O_CCODE: o->command_code = strtol(optarg, NULL, 0); break;
 		case O_APPID: o->app_id = strtol(optarg, NULL, 0); break;
+		case O_RAW: o->raw = true; break;
 		default: return -EINVAL;
 		}
 	}
@@ -209,7 +217,8 @@ static int parse(int argc, char **argv, struct node_opts *n, struct cxctl_opts *
 	    o->concurrency > 100000 || o->users < 1 || so->count < 1 ||
 	    so->answer_rtr < 1000 || so->answer_rtr > 5999 || so->answer_ppr < 1000 ||
 	    so->answer_ppr > 5999 || o->command_code < 0 || o->command_code > 0xffffff ||
-	    o->app_id < 0 || o->app_id > 0xffffffffL)
+	    o->app_id < 0 || o->app_id > 0xffffffffL ||
+	    (o->raw && (o->repeat == 0 || o->dump)))
 		return -EINVAL;
 	return 0;
 }
@@ -234,9 +243,16 @@ int main(int argc, char **argv)
 	if (n.verbose)
 		lc.level = IMS_LOG_DEBUG;
 	ims_log_init("ims-cxctl", &lc);
-	ret = node_start(&n, &dc);
+	ret = node_start(&n, !(o.raw && o.repeat > 0), &dc);
 	if (ret != 0) {
 		fprintf(stderr, "ims-cxctl: cannot start the Diameter node: %s\n", strerror(-ret));
+		goto out;
+	}
+	if (o.raw && o.repeat > 0) {
+		ret = cxctl_bench_raw(cmd, cmd == CX_CMD_MAR ? "MAR" : cmd == CX_CMD_SAR ? "SAR" :
+				      cmd == CX_CMD_UAR ? "UAR" : "LIR", &o, n.realm, n.hss_identity,
+				      n.hss_address, n.hss_port, n.timeout);
+		status = ret == 0 ? 0 : 1;
 		goto out;
 	}
 	if (cmd == 0 && (ret = cxctl_serve_register(&so)) != 0) {

@@ -258,6 +258,18 @@ expect "SAR USER_DEREGISTRATION -> 2001" "$out" '^result=base:2001$'
 [ "$(state_of "$ALICE" "$ALICE_SIP")" = not-registered ] && ok "state NOT_REGISTERED after de-registration" \
 	|| bad "state after USER_DEREGISTRATION: $(state_of "$ALICE" "$ALICE_SIP")"
 
+# The load modes of ims-cxctl (tests/bench/hss-cx.sh): the one through
+# freeDiameter's peer and the raw one over its own connection (CER/CEA,
+# pipelined requests matched by Hop-by-Hop id, DPR/DPA at the end).
+for mode in "" --raw; do
+	out=$(cx --timeout 20 mar --impi "$ALICE" --impu "$ALICE_SIP" --server "$SCSCF" \
+		--scheme Digest-AKAv1-MD5 --repeat 200 --concurrency 16 $mode 2>&1)
+	expect "load mode ${mode:-fd}: 200 MARs, every one 2001" "$out" \
+		'^hss MAR: 200 requests .* ok 200, errors 0 \(concurrency 16, 1 users\)$'
+done
+grep -q "sent a DPR with cause" "$WORK/hss.log" && ok "the raw load mode leaves with a DPR" \
+	|| bad "no DPR from the raw load mode in the ims-hss log"
+
 # SIGTERM: clean exit 0.
 kill -TERM "$HSS_PID"
 for _ in $(seq 1 100); do kill -0 "$HSS_PID" 2>/dev/null || break; sleep 0.1; done
