@@ -12,6 +12,7 @@
  * Returns: 0 on success, -ENOENT for an unknown identity, other -errno:
  *   -EACCES  identities exist but are not associated / network not allowed
  *   -EAGAIN  compare-and-set lost (store_sqn_advance)
+ *   -EDEADLK a write still deadlocked after being run again (store_db.h)
  *   -ENOTCONN database unreachable, -EIO other database error,
  *   -EOVERFLOW a stored value does not fit its C field, -EINVAL bad argument.
  * Ownership: caller-provided fixed structs need no free except where a

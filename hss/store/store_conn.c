@@ -10,6 +10,12 @@
 
 #include "ims/log.h"
 
+/* InnoDB resolves a deadlock by rolling back one transaction whole ("try
+ * restarting transaction"): nothing of it is applied, so running it again
+ * is safe. Concurrent writes of one implicit set (the S-CSCF name stored by
+ * the first MARs of a user arriving together) meet this. */
+#define SDB_DEADLOCK_TRIES 3
+
 static bool sdb_lost(unsigned int err)
 {
 	return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST ||
@@ -28,6 +34,7 @@ int sdb_errno(unsigned int err)
 	case ER_NO_REFERENCED_ROW_2: return -ENOENT;
 	case ER_ROW_IS_REFERENCED_2: return -EBUSY;
 	case ER_CONSTRAINT_FAILED: return -EINVAL;
+	case ER_LOCK_DEADLOCK: return -EDEADLK;
 	case ER_NO_SUCH_TABLE: return -ENOENT;
 	default: return -EIO;
 	}
@@ -214,7 +221,7 @@ static int run_once(struct store *st, const char *sql, MYSQL_BIND *params,
 	    mysql_stmt_execute(s) ||
 	    (res && (mysql_stmt_bind_result(s, res) || mysql_stmt_store_result(s)))) {
 		*err = mysql_stmt_errno(s);
-		if (!sdb_lost(*err) && *err != ER_DUP_ENTRY)
+		if (!sdb_lost(*err) && *err != ER_DUP_ENTRY && *err != ER_LOCK_DEADLOCK)
 			log_err("store: execute failed (%u %s)", *err, mysql_stmt_error(s));
 		mysql_stmt_free_result(s);
 		return sdb_errno(*err);
@@ -228,8 +235,20 @@ int sdb_run(struct store *st, const char *sql, MYSQL_BIND *params,
 	    MYSQL_BIND *res, MYSQL_STMT **out)
 {
 	unsigned int err;
-	int rc = run_once(st, sql, params, res, out, &err);
+	int rc, tries = 0;
 
+	/* Outside a transaction the statement was its own transaction; inside
+	 * one, sdb_tx runs the whole of it again. */
+	for (;;) {
+		rc = run_once(st, sql, params, res, out, &err);
+		if (err != ER_LOCK_DEADLOCK || st->in_tx)
+			break;
+		if (++tries >= SDB_DEADLOCK_TRIES) {
+			log_err("store: statement deadlocked %d times, giving up", tries);
+			return rc;
+		}
+		log_info("store: statement deadlocked and rolled back, running it again");
+	}
 	if (rc == 0 || !sdb_lost(err) || st->in_tx)
 		return rc;
 	log_warn("store: database connection lost (%u), reconnecting", err);
@@ -278,8 +297,18 @@ static int tx_once(struct store *st, int (*fn)(struct store *, void *), void *ar
 
 int sdb_tx(struct store *st, int (*fn)(struct store *, void *), void *arg)
 {
-	int rc = tx_once(st, fn, arg);
+	int rc, tries = 0;
 
+	for (;;) {
+		rc = tx_once(st, fn, arg);
+		if (rc != -EDEADLK)
+			break;
+		if (++tries >= SDB_DEADLOCK_TRIES) {
+			log_err("store: transaction deadlocked %d times, giving up", tries);
+			return rc;
+		}
+		log_info("store: transaction deadlocked and rolled back, running it again");
+	}
 	if (rc != -ENOTCONN)
 		return rc;
 	log_warn("store: database connection lost in a transaction, retrying once");

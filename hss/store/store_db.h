@@ -29,9 +29,11 @@ struct store {
 /* Execute sql (a string literal: cached by address) with params (may be
  * NULL). With res != NULL, results are bound and buffered; fetch them with
  * sdb_fetch() and finish with sdb_done(). Outside a transaction a lost
- * connection is reopened and the statement retried once.
+ * connection is reopened and the statement retried once, and a statement
+ * InnoDB rolled back to resolve a deadlock is run again (at most 3 times).
  * Returns 0, -ENOTCONN (lost), -EEXIST (duplicate key), -ENOENT (foreign
- * key to a missing row), -EINVAL (check constraint), -EIO. *out may be NULL. */
+ * key to a missing row), -EINVAL (check constraint), -EDEADLK (deadlock:
+ * inside a transaction, or still after the retries), -EIO. *out may be NULL. */
 int sdb_run(struct store *st, const char *sql, MYSQL_BIND *params,
 	    MYSQL_BIND *res, MYSQL_STMT **out);
 /* Next row: 1 = row, 0 = no more, -EOVERFLOW (truncated), -EIO. String
@@ -50,7 +52,8 @@ int sdb_collect(MYSQL_STMT *s, MYSQL_BIND *res, size_t n_res, void *row, size_t 
  * re-prepared on their next use. */
 int sdb_reconnect(struct store *st);
 /* Run fn inside START TRANSACTION/COMMIT; on -ENOTCONN reconnect and run it
- * once more. fn's error rolls back. */
+ * once more; on -EDEADLK (InnoDB rolled it back) run it again, at most 3
+ * times in all. fn's error rolls back. */
 int sdb_tx(struct store *st, int (*fn)(struct store *st, void *arg), void *arg);
 /* Plain query without data (session settings, KILL in tests, DDL). */
 int sdb_query(struct store *st, const char *sql);

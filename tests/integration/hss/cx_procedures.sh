@@ -260,8 +260,12 @@ expect "SAR USER_DEREGISTRATION -> 2001" "$out" '^result=base:2001$'
 
 # The load modes of ims-cxctl (tests/bench/hss-cx.sh): the one through
 # freeDiameter's peer and the raw one over its own connection (CER/CEA,
-# pipelined requests matched by Hop-by-Hop id, DPR/DPA at the end).
-for mode in "" --raw; do
+# pipelined requests matched by Hop-by-Hop id, DPR/DPA at the end). Each
+# burst starts with alice not registered and no S-CSCF name stored, so its
+# first MARs store the name concurrently: InnoDB deadlocks such writes now
+# and then and they must be run again, never answered 5012.
+for mode in "" --raw "" --raw; do
+	cx sar --impi "$ALICE" --impu "$ALICE_SIP" --server "$SCSCF" --type 5 >/dev/null
 	out=$(cx --timeout 20 mar --impi "$ALICE" --impu "$ALICE_SIP" --server "$SCSCF" \
 		--scheme Digest-AKAv1-MD5 --repeat 200 --concurrency 16 $mode 2>&1)
 	expect "load mode ${mode:-fd}: 200 MARs, every one 2001" "$out" \
