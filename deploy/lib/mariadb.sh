@@ -3,6 +3,8 @@
 # DIR/mysqld.sock, never touching the system instance (--no-defaults).
 # IMS_MARIADB_BIND overrides the listen address (deploy/ims --distributed runs
 # the server in its own network namespace on that namespace's address).
+# IMS_MARIADB_FLUSH sets innodb_flush_log_at_trx_commit (default 2: commits
+# survive a crash of mariadbd, not of the host; 1: fsync per commit).
 #
 #   deploy/lib/mariadb.sh start DIR PORT   install, start, wait ready, create
 #                                         database ims_hss and user ims_hss
@@ -42,7 +44,7 @@ mdb_start() {
 		--port="$port" --bind-address="${IMS_MARIADB_BIND:-127.0.0.1}" --pid-file="$dir/mysqld.pid" \
 		"$(mdb_user_opt)" --log-error="$dir/error.log" --skip-log-bin --tmpdir="$dir/tmp" \
 		--innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
-		--innodb-flush-log-at-trx-commit=2 --skip-name-resolve \
+		--innodb-flush-log-at-trx-commit="${IMS_MARIADB_FLUSH:-2}" --skip-name-resolve \
 		</dev/null >>"$dir/error.log" 2>&1 &
 	echo $! >"$dir/mariadbd.pid"
 	until mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot \
