@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 
 #include "ims/heap.h"
 #include "ims/log.h"
+#include "reg_load_pool.h"
+#include "reg_row.h"
 
 #define DB_RETRY_MS 1000
 
@@ -415,20 +418,62 @@ static int take_over(struct reg_db *db, const char *from)
 	return rc;
 }
 
-/* Every `data` of our rows in table (sets, then subscriptions) into st/ev. */
+/* Adds the oldest row read by the pool to st/ev; false when none was
+ * pending. -ENOMEM in *rc stops the load. */
+static bool add_next(struct reg_load_pool *pool, struct reg_store *st, struct reg_events *ev,
+		     size_t *loaded, size_t *damaged, int *rc)
+{
+	struct reg_item it;
+	bool kept = false;
+	int r;
+
+	if (!reg_load_pool_pop(pool, &it, &r))
+		return false;
+	if (r == 0)
+		r = reg_persist_add_item(&it, st, ev, &kept);
+	else
+		reg_item_clear(&it);
+	/* The load is one long loop turn: fault the heap it grows in a step
+	 * at a time (ims/heap.h), not page by page. */
+	if (((*loaded + *damaged) & 63) == 0)
+		heap_prefault();
+	if (r == -ENOMEM)
+		*rc = r;
+	else if (r < 0)
+		(*damaged)++;
+	if (kept)
+		(*loaded)++;
+	return true;
+}
+
+/* Threads that read rows besides the loop: one per other online CPU. */
+static size_t load_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 1 ? (size_t)(n - 1) : 0;
+}
+
+/* Every `data` of our rows in table (sets, then subscriptions) into st/ev.
+ * The loop thread fetches rows and adds them; their reading (the XML parse
+ * of each profile) is spread over reg_load_pool's workers. */
 static int load_table(struct reg_db *db, const char *sql, struct reg_store *st,
 		      struct reg_events *ev, int64_t now, int64_t wall, size_t *loaded,
 		      size_t *damaged)
 {
 	MYSQL_STMT *s = prepare(db->load_conn, sql);
+	struct reg_load_pool *pool = NULL;
 	unsigned long olen, dlen = 0;
 	MYSQL_BIND p[1], res[1];
 	char *buf = NULL;
-	bool kept;
-	int rc = -EIO, f;
+	int rc = -EIO, f, added = 0;
 
 	if (!s)
 		return -EIO;
+	if (reg_load_pool_create(load_workers(), now, wall, &pool) < 0) {
+		mysql_stmt_close(s);
+		return -ENOMEM;
+	}
 	bind_str(&p[0], db->owner, &olen);
 	memset(res, 0, sizeof res);
 	res[0].buffer_type = MYSQL_TYPE_BLOB;
@@ -443,7 +488,6 @@ static int load_table(struct reg_db *db, const char *sql, struct reg_store *st,
 	while ((f = mysql_stmt_fetch(s)) == 0 || f == MYSQL_DATA_TRUNCATED) {
 		MYSQL_BIND col;
 
-		free(buf);
 		buf = malloc(dlen ? dlen : 1);
 		if (!buf) {
 			rc = -ENOMEM;
@@ -455,22 +499,23 @@ static int load_table(struct reg_db *db, const char *sql, struct reg_store *st,
 		col.buffer_length = dlen;
 		if (dlen && mysql_stmt_fetch_column(s, &col, 0, 0)) {
 			(*damaged)++;
+			free(buf);
+			buf = NULL;
 			continue;
 		}
-		rc = reg_row_load(buf, dlen, st, ev, now, wall, &kept);
-		/* The load is one long loop turn: fault the heap it grows in
-		 * a step at a time (ims/heap.h), not page by page. */
-		if (((*loaded + *damaged) & 63) == 0)
-			heap_prefault();
-		if (rc == -ENOMEM)
+		while (reg_load_pool_push(pool, buf, dlen) == -EAGAIN)
+			add_next(pool, st, ev, loaded, damaged, &added);
+		buf = NULL; /* the pool's */
+		if (added == -ENOMEM) {
+			rc = -ENOMEM;
 			goto out;
-		if (rc < 0)
-			(*damaged)++;
-		if (kept)
-			(*loaded)++;
+		}
 	}
-	rc = f == MYSQL_NO_DATA ? 0 : -EIO;
+	while (added == 0 && add_next(pool, st, ev, loaded, damaged, &added))
+		;
+	rc = added == -ENOMEM ? -ENOMEM : f == MYSQL_NO_DATA ? 0 : -EIO;
 out:
+	reg_load_pool_destroy(pool);
 	free(buf);
 	mysql_stmt_close(s);
 	return rc;

@@ -196,18 +196,16 @@ static int get_contact(FILE *f, struct reg_contact *c, int64_t now, int64_t wall
 	return 0;
 }
 
-/* Reads one record (after its "R" line). Live contacts only; a record
- * left without any is freed here (*kept false). */
-static int get_record(FILE *f, struct reg_store *st, int64_t now, int64_t wall, bool *kept)
+/* Reads one record (after its "R" line) into it: live contacts only; a
+ * record left without any is nothing to add (it->kind 0). */
+static int read_record(FILE *f, int64_t now, int64_t wall, struct reg_item *it)
 {
 	struct reg_contact *cs = NULL;
-	struct reg_profile *prof = NULL;
 	char line[64], *impi = NULL, *xml = NULL, *end;
 	size_t xml_len, n = 0, live = 0, i;
 	unsigned long long want;
 	int rc;
 
-	*kept = false;
 	if ((rc = get_str(f, &impi, NULL)) < 0 || (rc = get_str(f, &xml, &xml_len)) < 0)
 		goto out;
 	rc = -EBADMSG;
@@ -239,33 +237,28 @@ static int get_record(FILE *f, struct reg_store *st, int64_t now, int64_t wall, 
 	rc = 0;
 	if (live == 0)
 		goto out;
-	rc = reg_profile_parse(xml, xml_len, &prof);
+	rc = reg_profile_parse(xml, xml_len, &it->prof);
 	if (rc < 0)
 		goto out;
-	rc = reg_store_restore(st, impi, prof, cs, live);
-	if (rc == 0) {
-		impi = NULL;
-		prof = NULL;
-		cs = NULL;
-		live = 0;
-		*kept = true;
-	} else if (rc == -EEXIST) {
-		log_warn("state: impi %s listed twice, the later one dropped", impi);
-		rc = 0;
-	}
+	it->kind = 'R';
+	it->impi = impi;
+	it->contacts = cs;
+	it->n_contacts = live;
+	impi = NULL;
+	cs = NULL;
+	live = 0;
 out:
 	for (i = 0; i < live; i++)
 		reg_contact_clear(&cs[i]);
 	free(cs);
-	reg_profile_free(prof);
 	free(impi);
 	free(xml);
 	return rc;
 }
 
-/* Reads one subscription (after its "U" line); an expired one, or one
- * the table refuses, is dropped. */
-static int get_sub(FILE *f, struct reg_events *ev, int64_t now, int64_t wall)
+/* Reads one subscription (after its "U" line); an expired one is nothing
+ * to add. */
+static int read_sub(FILE *f, int64_t now, int64_t wall, struct reg_item *it)
 {
 	struct reg_sub *s = calloc(1, sizeof *s);
 	char **v[9], line[128];
@@ -294,26 +287,80 @@ static int get_sub(FILE *f, struct reg_events *ev, int64_t now, int64_t wall)
 	rc = 0;
 	s->expires = exp_wall - wall + now;
 	s->cseq += REG_PERSIST_CSEQ_GAP;
-	if (ev && s->expires > now && reg_events_restore(ev, s) == 0)
+	if (s->expires > now) {
+		it->kind = 'U';
+		it->sub = s;
 		s = NULL;
+	}
 out:
 	reg_sub_free(s);
 	return rc;
 }
 
-int reg_persist_get_item(FILE *f, struct reg_store *st, struct reg_events *ev, int64_t now,
-			 int64_t wall, bool *kept)
+int reg_persist_read_item(FILE *f, int64_t now, int64_t wall, struct reg_item *it)
 {
 	char line[8];
 
-	*kept = false;
+	memset(it, 0, sizeof *it);
 	if (!fgets(line, sizeof line, f))
 		return feof(f) ? -ENODATA : -EIO;
 	if (strcmp(line, "R\n") == 0)
-		return get_record(f, st, now, wall, kept);
+		return read_record(f, now, wall, it);
 	if (strcmp(line, "U\n") == 0)
-		return get_sub(f, ev, now, wall);
+		return read_sub(f, now, wall, it);
 	return -EBADMSG;
+}
+
+int reg_persist_add_item(struct reg_item *it, struct reg_store *st, struct reg_events *ev,
+			 bool *kept)
+{
+	int rc = 0;
+
+	*kept = false;
+	if (it->kind == 'R') {
+		rc = reg_store_restore(st, it->impi, it->prof, it->contacts, it->n_contacts);
+		if (rc == 0) {
+			it->impi = NULL;
+			it->prof = NULL;
+			it->contacts = NULL;
+			it->n_contacts = 0;
+			*kept = true;
+		} else if (rc == -EEXIST) {
+			log_warn("state: impi %s listed twice, the later one dropped", it->impi);
+			rc = 0;
+		}
+	} else if (it->kind == 'U' && ev && reg_events_restore(ev, it->sub) == 0) {
+		it->sub = NULL;
+	}
+	reg_item_clear(it);
+	return rc;
+}
+
+void reg_item_clear(struct reg_item *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->n_contacts; i++)
+		reg_contact_clear(&it->contacts[i]);
+	free(it->contacts);
+	reg_profile_free(it->prof);
+	free(it->impi);
+	reg_sub_free(it->sub);
+	memset(it, 0, sizeof *it);
+}
+
+int reg_persist_get_item(FILE *f, struct reg_store *st, struct reg_events *ev, int64_t now,
+			 int64_t wall, bool *kept)
+{
+	struct reg_item it;
+	int rc = reg_persist_read_item(f, now, wall, &it);
+
+	*kept = false;
+	if (rc < 0) {
+		reg_item_clear(&it);
+		return rc;
+	}
+	return reg_persist_add_item(&it, st, ev, kept);
 }
 
 int reg_persist_load(struct reg_store *st, struct reg_events *ev, const char *path, int64_t now,

@@ -59,4 +59,23 @@ int reg_persist_put_sub(FILE *f, const struct reg_sub *s, int64_t now, int64_t w
 int reg_persist_get_item(FILE *f, struct reg_store *st, struct reg_events *ev, int64_t now,
 			 int64_t wall, bool *kept);
 
+/* reg_persist_get_item in two steps, so that the costly one (the profile's
+ * XML parse) may run on another thread: reg_persist_read_item reads and
+ * parses an item and touches no registrar state (any thread; it->kind 0
+ * when the item expired: nothing to add); reg_persist_add_item adds it to
+ * st / ev (the loop thread) and clears it in any case. A failed read
+ * leaves it cleared. */
+struct reg_item {
+	char kind;                   /* 'R' a set, 'U' a subscription, 0 none */
+	char *impi;
+	struct reg_profile *prof;
+	struct reg_contact *contacts; /* live ones only */
+	size_t n_contacts;
+	struct reg_sub *sub;
+};
+int reg_persist_read_item(FILE *f, int64_t now, int64_t wall, struct reg_item *it);
+int reg_persist_add_item(struct reg_item *it, struct reg_store *st, struct reg_events *ev,
+			 bool *kept);
+void reg_item_clear(struct reg_item *it);
+
 #endif

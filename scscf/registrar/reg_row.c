@@ -93,21 +93,34 @@ int reg_row_from_sub(struct reg_row *row, const struct reg_sub *s, int64_t now, 
 	return rc;
 }
 
-int reg_row_load(const char *data, size_t len, struct reg_store *st, struct reg_events *ev,
-		 int64_t now, int64_t wall, bool *kept)
+int reg_row_read(const char *data, size_t len, int64_t now, int64_t wall, struct reg_item *it)
 {
 	FILE *f;
 	int rc;
 
-	*kept = false;
+	memset(it, 0, sizeof *it);
 	if (!data || len == 0)
 		return -EBADMSG;
 	f = fmemopen((void *)data, len, "r");
 	if (!f)
 		return -ENOMEM;
-	rc = reg_persist_get_item(f, st, ev, now, wall, kept);
+	rc = reg_persist_read_item(f, now, wall, it);
 	if (rc == -ENODATA)
 		rc = -EBADMSG;
 	fclose(f);
 	return rc;
+}
+
+int reg_row_load(const char *data, size_t len, struct reg_store *st, struct reg_events *ev,
+		 int64_t now, int64_t wall, bool *kept)
+{
+	struct reg_item it;
+	int rc = reg_row_read(data, len, now, wall, &it);
+
+	*kept = false;
+	if (rc < 0) {
+		reg_item_clear(&it);
+		return rc;
+	}
+	return reg_persist_add_item(&it, st, ev, kept);
 }

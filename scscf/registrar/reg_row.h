@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "reg_event.h"
+#include "reg_persist.h"
 #include "reg_store.h"
 
 #define REG_ROW_SET 'R'
@@ -52,5 +53,7 @@ void reg_row_clear(struct reg_row *row);
  * row; a set whose IMPUs are held already is dropped (0, *kept false). */
 int reg_row_load(const char *data, size_t len, struct reg_store *st, struct reg_events *ev,
 		 int64_t now, int64_t wall, bool *kept);
+/* The first half of reg_row_load (reg_persist_read_item): any thread. */
+int reg_row_read(const char *data, size_t len, int64_t now, int64_t wall, struct reg_item *it);
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "registrar/reg_dirty.h"
+#include "registrar/reg_load_pool.h"
 #include "registrar/reg_row.h"
 #include "registrar/reg_store.h"
 
@@ -280,6 +281,81 @@ static void test_store_reports_old_and_new_key(void **state)
 	reg_store_free(&st);
 }
 
+/* Rows read by the load pool come out in the order they went in, with
+ * each row's own result (a damaged one among good ones), whatever the
+ * number of workers; a full ring refuses more (the loop pops first); the
+ * pool freed with rows pending leaks nothing. */
+static void test_load_pool_keeps_row_order(void **state)
+{
+	enum { N = 600 };
+	static struct reg_row rows[N];
+	struct reg_store a, b;
+	struct reg_load_pool *pool;
+	struct reg_item it;
+	size_t workers, i, in, out;
+	char user[48];
+	bool kept;
+	int rc;
+
+	(void)state;
+	assert_int_equal(reg_store_init(&a, N), 0);
+	for (i = 0; i < N; i++) {
+		snprintf(user, sizeof user, "u%zu", i);
+		assert_int_equal(reg_row_from_set(&rows[i], add_user(&a, user, 0, 600), 0, 1000), 0);
+	}
+	reg_store_free(&a);
+	for (workers = 0; workers <= 3; workers++) {
+		assert_int_equal(reg_store_init(&b, N), 0);
+		assert_int_equal(reg_load_pool_create(workers, 0, 1000, &pool), 0);
+		assert_false(reg_load_pool_pop(pool, &it, &rc));
+		for (in = out = 0; out < N;) {
+			char *data = NULL;
+
+			if (in < N) {
+				/* Every 7th row damaged: its result must stay its own. */
+				data = malloc(rows[in].len);
+				assert_non_null(data);
+				memcpy(data, rows[in].data, rows[in].len);
+				if (in % 7 == 3)
+					data[0] = 'X';
+				if (reg_load_pool_push(pool, data, rows[in].len) == 0) {
+					in++;
+					continue;
+				}
+				free(data);
+				assert_int_equal(reg_load_pool_pending(pool), 256);
+			}
+			assert_true(reg_load_pool_pop(pool, &it, &rc));
+			if (out % 7 == 3) {
+				assert_int_equal(rc, -EBADMSG);
+				reg_item_clear(&it);
+			} else {
+				assert_int_equal(rc, 0);
+				assert_int_equal(it.kind, 'R');
+				snprintf(user, sizeof user, "u%zu@open-ims.test", out);
+				assert_string_equal(it.impi, user);
+				assert_int_equal(reg_persist_add_item(&it, &b, NULL, &kept), 0);
+				assert_true(kept);
+			}
+			out++;
+		}
+		assert_false(reg_load_pool_pop(pool, &it, &rc));
+		assert_int_equal(b.n_records, N - (N + 3) / 7);
+		/* Destroyed with rows still queued. */
+		for (i = 0; i < 20; i++) {
+			char *data = malloc(rows[i].len);
+
+			assert_non_null(data);
+			memcpy(data, rows[i].data, rows[i].len);
+			assert_int_equal(reg_load_pool_push(pool, data, rows[i].len), 0);
+		}
+		reg_load_pool_destroy(pool);
+		reg_store_free(&b);
+	}
+	for (i = 0; i < N; i++)
+		reg_row_clear(&rows[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_dirty_coalesces_by_key_and_hands_over_once),
 		cmocka_unit_test(test_dirty_overflow_means_full_rewrite),
 		cmocka_unit_test(test_store_reports_old_and_new_key),
+		cmocka_unit_test(test_load_pool_keeps_row_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

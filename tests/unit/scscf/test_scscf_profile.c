@@ -159,6 +159,19 @@ static char *same_service_as_alice(const char *user)
 	return x;
 }
 
+/* src with its first `from` replaced by `to` (heap). */
+static char *replace_once(const char *src, const char *from, const char *to)
+{
+	const char *at = strstr(src, from);
+	size_t n = strlen(src) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+
+	assert_non_null(at);
+	assert_non_null(out);
+	snprintf(out, n, "%.*s%s%s", (int)(at - src), src, to, at + strlen(from));
+	return out;
+}
+
 static void test_profile_shares_compiled_ifcs(void **state)
 {
 	struct reg_profile *a = parse_ok(good), *b, *c;
@@ -180,6 +193,24 @@ static void test_profile_shares_compiled_ifcs(void **state)
 	assert_ptr_not_equal(c->ifc[0], a->ifc[0]);
 	assert_int_equal(reg_ifc_cache_count(), base + 1);
 	reg_profile_free(c);
+	assert_int_equal(reg_ifc_cache_count(), base);
+	/* The AS differs by one character: another profile, compiled apart;
+	 * an end tag written "</Priority >" is the same tree: shared. */
+	{
+		char *dx = replace_once(bx, "sip:as.open-ims.test", "sip:bs.open-ims.test");
+		char *ex = replace_once(bx, "</Priority>", "</Priority >");
+		/* (the generation moved on above: bob's profile compiles anew) */
+		struct reg_profile *f = parse_ok(bx), *d = parse_ok(dx), *e = parse_ok(ex);
+
+		assert_ptr_not_equal(d->ifc[0], f->ifc[0]);
+		assert_ptr_equal(e->ifc[0], f->ifc[0]);
+		assert_int_equal(reg_ifc_cache_count(), base + 2);
+		reg_profile_free(d);
+		reg_profile_free(e);
+		reg_profile_free(f);
+		free(dx);
+		free(ex);
+	}
 	assert_int_equal(reg_ifc_cache_count(), base);
 	/* The last user of a profile takes its compiled iFCs along. */
 	reg_profile_free(a);
