@@ -5,6 +5,9 @@
 # the server in its own network namespace on that namespace's address).
 # IMS_MARIADB_FLUSH sets innodb_flush_log_at_trx_commit (default 2: commits
 # survive a crash of mariadbd, not of the host; 1: fsync per commit).
+# IMS_MARIADB_BUFFER_POOL sets innodb_buffer_pool_size (default 128M, the
+# server's own default: a registration load of ~10 000 users a minute
+# outgrows a smaller pool and every statement then waits for pages).
 #
 #   deploy/lib/mariadb.sh start DIR PORT   install, start, wait ready, create
 #                                         database ims_hss and user ims_hss
@@ -43,7 +46,7 @@ mdb_start() {
 	mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
 		--port="$port" --bind-address="${IMS_MARIADB_BIND:-127.0.0.1}" --pid-file="$dir/mysqld.pid" \
 		"$(mdb_user_opt)" --log-error="$dir/error.log" --skip-log-bin --tmpdir="$dir/tmp" \
-		--innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
+		--innodb-buffer-pool-size="${IMS_MARIADB_BUFFER_POOL:-128M}" --innodb-log-file-size=16M \
 		--innodb-flush-log-at-trx-commit="${IMS_MARIADB_FLUSH:-2}" --skip-name-resolve \
 		</dev/null >>"$dir/error.log" 2>&1 &
 	echo $! >"$dir/mariadbd.pid"

@@ -25,6 +25,33 @@ static int put_str(FILE *f, const char *s, size_t len)
 	return 0;
 }
 
+/* The "K" section: what a restart needs to rebuild the profile without
+ * parsing its XML (reg_profile_restore). Left out when a ServiceProfile
+ * has no digest (a profile built by hand). */
+static int put_profile_parts(FILE *f, const struct reg_profile *p)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->n_profiles; i++)
+		if (!reg_profile_key_digest(p, (unsigned)i))
+			return 0;
+	if (!p->private_id || fprintf(f, "K %zu %zu\n", p->n_profiles, p->n_ids) < 0 ||
+	    (rc = put_str(f, p->private_id, strlen(p->private_id))) < 0)
+		return -EIO;
+	for (i = 0; i < p->n_profiles; i++) {
+		const char *d = reg_profile_key_digest(p, (unsigned)i);
+
+		if ((rc = put_str(f, d, strlen(d))) < 0)
+			return rc;
+	}
+	for (i = 0; i < p->n_ids; i++)
+		if (fprintf(f, "I %d %u\n", p->ids[i].barred ? 1 : 0, p->ids[i].profile) < 0 ||
+		    (rc = put_str(f, p->ids[i].uri, strlen(p->ids[i].uri))) < 0)
+			return -EIO;
+	return 0;
+}
+
 int reg_persist_put_record(FILE *f, const struct reg_record *rec, int64_t now, int64_t wall)
 {
 	size_t i;
@@ -32,6 +59,7 @@ int reg_persist_put_record(FILE *f, const struct reg_record *rec, int64_t now, i
 
 	if (fputs("R\n", f) < 0 || (rc = put_str(f, rec->impi, strlen(rec->impi))) < 0 ||
 	    (rc = put_str(f, rec->profile->xml, rec->profile->xml_len)) < 0 ||
+	    (rc = put_profile_parts(f, rec->profile)) < 0 ||
 	    fprintf(f, "N %zu\n", rec->n_contacts) < 0)
 		return -EIO;
 	for (i = 0; i < rec->n_contacts; i++) {
@@ -196,11 +224,77 @@ static int get_contact(FILE *f, struct reg_contact *c, int64_t now, int64_t wall
 	return 0;
 }
 
+/* The parts of a "K" section (put_profile_parts). */
+struct profile_parts {
+	char *private_id;
+	char *digests[REG_PROFILE_MAX_PROFILES];
+	struct reg_identity ids[REG_PROFILE_MAX_IDENTITIES];
+	size_t n_profiles, n_ids;
+};
+
+static void parts_clear(struct profile_parts *pp)
+{
+	size_t i;
+
+	free(pp->private_id);
+	for (i = 0; i < pp->n_profiles; i++)
+		free(pp->digests[i]);
+	for (i = 0; i < pp->n_ids; i++)
+		free(pp->ids[i].uri);
+	memset(pp, 0, sizeof *pp);
+}
+
+/* Reads the section after its "K <profiles> <ids>" line (in line). */
+static int get_profile_parts(FILE *f, const char *line, struct profile_parts *pp)
+{
+	char buf[64];
+	size_t np, ni, i;
+	unsigned barred, sp;
+	int rc;
+
+	if (sscanf(line, "K %zu %zu", &np, &ni) != 2 || np == 0 || ni == 0 ||
+	    np > REG_PROFILE_MAX_PROFILES || ni > REG_PROFILE_MAX_IDENTITIES)
+		return -EBADMSG;
+	if ((rc = get_str(f, &pp->private_id, NULL)) < 0)
+		return rc;
+	for (; pp->n_profiles < np; pp->n_profiles++)
+		if ((rc = get_str(f, &pp->digests[pp->n_profiles], NULL)) < 0)
+			return rc;
+	for (i = 0; i < ni; i++) {
+		if (get_line(f, buf, sizeof buf) < 0 ||
+		    sscanf(buf, "I %u %u", &barred, &sp) != 2 || barred > 1)
+			return -EBADMSG;
+		pp->ids[i].barred = barred == 1;
+		pp->ids[i].profile = sp;
+		pp->n_ids++;
+		if ((rc = get_str(f, &pp->ids[i].uri, NULL)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The record's profile: rebuilt from its parts when the compiled iFCs it
+ * names are cached already, else (or without parts) parsed from xml. */
+static int record_profile(const char *xml, size_t len, const struct profile_parts *pp,
+			  struct reg_profile **out)
+{
+	int rc;
+
+	if (pp->private_id) {
+		rc = reg_profile_restore(xml, len, pp->private_id, pp->ids, pp->n_ids,
+					 (const char *const *)pp->digests, pp->n_profiles, out);
+		if (rc != -ENOENT && rc != -EINVAL)
+			return rc;
+	}
+	return reg_profile_parse(xml, len, out);
+}
+
 /* Reads one record (after its "R" line) into it: live contacts only; a
  * record left without any is nothing to add (it->kind 0). */
 static int read_record(FILE *f, int64_t now, int64_t wall, struct reg_item *it)
 {
 	struct reg_contact *cs = NULL;
+	struct profile_parts pp = { .private_id = NULL };
 	char line[64], *impi = NULL, *xml = NULL, *end;
 	size_t xml_len, n = 0, live = 0, i;
 	unsigned long long want;
@@ -209,7 +303,18 @@ static int read_record(FILE *f, int64_t now, int64_t wall, struct reg_item *it)
 	if ((rc = get_str(f, &impi, NULL)) < 0 || (rc = get_str(f, &xml, &xml_len)) < 0)
 		goto out;
 	rc = -EBADMSG;
-	if (!impi || !xml || get_line(f, line, sizeof line) < 0 || strncmp(line, "N ", 2) != 0)
+	if (!impi || !xml || get_line(f, line, sizeof line) < 0)
+		goto out;
+	/* "K" since the parts were kept; rows written before have none. */
+	if (strncmp(line, "K ", 2) == 0) {
+		rc = get_profile_parts(f, line, &pp);
+		if (rc < 0)
+			goto out;
+		rc = -EBADMSG;
+		if (get_line(f, line, sizeof line) < 0)
+			goto out;
+	}
+	if (strncmp(line, "N ", 2) != 0)
 		goto out;
 	want = strtoull(line + 2, &end, 10);
 	if (*end || want > PERSIST_MAX_CONTACTS)
@@ -237,7 +342,7 @@ static int read_record(FILE *f, int64_t now, int64_t wall, struct reg_item *it)
 	rc = 0;
 	if (live == 0)
 		goto out;
-	rc = reg_profile_parse(xml, xml_len, &it->prof);
+	rc = record_profile(xml, xml_len, &pp, &it->prof);
 	if (rc < 0)
 		goto out;
 	it->kind = 'R';
@@ -253,6 +358,7 @@ out:
 	free(cs);
 	free(impi);
 	free(xml);
+	parts_clear(&pp);
 	return rc;
 }
 

@@ -9,11 +9,17 @@
  * as wall-clock time (the store's monotonic clock does not survive a
  * reboot). reg_persist_load drops what expired meanwhile; a damaged file
  * (truncated, garbage) keeps the records read before the damage, logs it
- * and never crashes. The profile is re-parsed from its stored XML with the
- * same hostile-input rules as an SAA.
+ * and never crashes. The profile is rebuilt from the parts kept beside its
+ * XML when the compiled iFCs they name are in memory already (users of one
+ * service profile: parsed once per restart, not once per user), else
+ * re-parsed from its stored XML with the same hostile-input rules as an
+ * SAA.
  *
  * Format (text framing, length-prefixed strings so any byte fits):
- *   "IMSREG 1\n", then per record "R\n" str(impi) str(xml) "N <n>\n",
+ *   "IMSREG 1\n", then per record "R\n" str(impi) str(xml), optionally
+ *   "K <profiles> <ids>\n" str(private_id), per ServiceProfile
+ *   str(reg_profile_key_digest), per PublicIdentity "I <barred> <profile>\n"
+ *   str(uri) (written since 2026-11; older rows have no "K"), "N <n>\n",
  *   per contact str(uri) str(path) str(call_id) str(received) str(instance)
  *   "C <reg_id> <q> <event> <cseq> <expires_wall>\n", then "E\n";
  *   then per reg-event subscription "U\n" str(call_id) str(impu)

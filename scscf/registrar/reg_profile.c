@@ -137,6 +137,10 @@ out:
 	return rc;
 }
 
+/* Names the digest below in persisted keys (reg_profile_restore): a
+ * future change of the walk or the hash changes it. */
+#define KEY_SCHEME "t1:"
+
 /* The token stream of a ServiceProfile, hashed once at the end (one
  * digest call per profile: per-token digest updates cost more than the
  * tree walk). */
@@ -240,8 +244,8 @@ static char *profile_key(const xmlNode *spn)
 		if (c->type == XML_ELEMENT_NODE && !is_elem(c, "PublicIdentity"))
 			ok = key_node(&k, c, 0);
 	if (ok && EVP_Digest(k.p, k.len, d, &dlen, EVP_sha256(), NULL) &&
-	    (out = malloc(16 + 2 * dlen + 1))) {
-		at = snprintf(out, 16, "%u|", shared_generation);
+	    (out = malloc(16 + sizeof KEY_SCHEME + 2 * dlen))) {
+		at = snprintf(out, 16 + sizeof KEY_SCHEME, "%u|" KEY_SCHEME, shared_generation);
 		for (i = 0; i < dlen; i++)
 			at += snprintf(out + at, 3, "%02x", d[i]);
 	}
@@ -361,7 +365,8 @@ int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out)
 	/* NONET, never NOENT nor DTDLOAD: no entity is substituted, nothing is
 	 * fetched (see the shared notes, libxml2). */
 	doc = xmlReadMemory(xml, (int)len, "user-data.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			    XML_PARSE_COMPACT);
 	if (!doc)
 		return -EBADMSG;
 	if (doc->intSubset || doc->extSubset) {
@@ -440,6 +445,82 @@ void reg_profile_free(struct reg_profile *p)
 	free(p->ifc);
 	free(p->ifc_ref);
 	free(p);
+}
+
+const char *reg_profile_key_digest(const struct reg_profile *p, unsigned sp)
+{
+	const char *bar;
+
+	if (!p || sp >= p->n_profiles || !p->ifc_ref || !p->ifc_ref[sp])
+		return NULL;
+	bar = strchr(p->ifc_ref[sp]->key, '|');
+	return bar ? bar + 1 : NULL;
+}
+
+/* A copy of what reg_profile_parse would have built from the same
+ * document, from its parts; the compiled iFCs looked up by digest. */
+int reg_profile_restore(const char *xml, size_t len, const char *private_id,
+			const struct reg_identity *ids, size_t n_ids, const char *const *digests,
+			size_t n_profiles, struct reg_profile **out)
+{
+	struct reg_profile *p;
+	bool used[REG_PROFILE_MAX_PROFILES] = { false };
+	char key[16 + 128];
+	size_t i;
+	int rc = -ENOMEM;
+
+	*out = NULL;
+	if (!xml || !private_id || !ids || !digests || n_ids == 0 || n_profiles == 0 ||
+	    n_ids > REG_PROFILE_MAX_IDENTITIES || n_profiles > REG_PROFILE_MAX_PROFILES ||
+	    len > REG_PROFILE_MAX_XML)
+		return -EINVAL;
+	for (i = 0; i < n_ids; i++) {
+		if (!ids[i].uri || ids[i].profile >= n_profiles)
+			return -EINVAL;
+		used[ids[i].profile] = true;
+	}
+	for (i = 0; i < n_profiles; i++)
+		if (!used[i] || !digests[i] || strncmp(digests[i], KEY_SCHEME, strlen(KEY_SCHEME)) ||
+		    strlen(digests[i]) > 120)
+			return -EINVAL; /* each ServiceProfile has an identity (B.2.2) */
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	p->ids = calloc(n_ids, sizeof *p->ids);
+	p->ifc_xml = calloc(n_profiles, sizeof *p->ifc_xml);
+	p->ifc = calloc(n_profiles, sizeof *p->ifc);
+	p->ifc_ref = calloc(n_profiles, sizeof *p->ifc_ref);
+	p->private_id = strdup(private_id);
+	p->xml = malloc(len + 1);
+	if (!p->ids || !p->ifc_xml || !p->ifc || !p->ifc_ref || !p->private_id || !p->xml)
+		goto fail;
+	memcpy(p->xml, xml, len);
+	p->xml[len] = '\0';
+	p->xml_len = len;
+	for (; p->n_ids < n_ids; p->n_ids++) {
+		p->ids[p->n_ids] = ids[p->n_ids];
+		p->ids[p->n_ids].uri = strdup(ids[p->n_ids].uri);
+		if (!p->ids[p->n_ids].uri)
+			goto fail;
+	}
+	for (; p->n_profiles < n_profiles; p->n_profiles++) {
+		struct reg_ifc_entry *e;
+
+		snprintf(key, sizeof key, "%u|%s", shared_generation, digests[p->n_profiles]);
+		e = reg_ifc_cache_find(key);
+		if (!e) {
+			rc = -ENOENT;
+			goto fail;
+		}
+		p->ifc_ref[p->n_profiles] = e;
+		p->ifc_xml[p->n_profiles] = e->ifc_xml;
+		p->ifc[p->n_profiles] = e->ifc;
+	}
+	*out = p;
+	return 0;
+fail:
+	reg_profile_free(p);
+	return rc;
 }
 
 int reg_profile_find(const struct reg_profile *p, const char *uri)

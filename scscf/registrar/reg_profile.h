@@ -56,6 +56,19 @@ struct reg_profile {
 
 int reg_profile_parse(const char *xml, size_t len, struct reg_profile **out);
 void reg_profile_free(struct reg_profile *p);
+/* The persisted form of ServiceProfile sp's share of the iFC cache (its
+ * key without the process-local generation), or NULL when it has none. */
+const char *reg_profile_key_digest(const struct reg_profile *p, unsigned sp);
+/* What reg_profile_parse(xml) builds, from parts read from that document
+ * earlier (PrivateID, PublicIdentities in order with their ServiceProfile
+ * index, each ServiceProfile's reg_profile_key_digest), without parsing
+ * the XML: for a restart, where thousands of users share a few profiles.
+ * -ENOENT when a ServiceProfile's compiled iFCs are not in the cache (then
+ * parse the document: it compiles them once for the others); -EINVAL for
+ * inconsistent parts. Copies what it keeps. */
+int reg_profile_restore(const char *xml, size_t len, const char *private_id,
+			const struct reg_identity *ids, size_t n_ids, const char *const *digests,
+			size_t n_profiles, struct reg_profile **out);
 /* Index of uri among p->ids, or -1. */
 int reg_profile_find(const struct reg_profile *p, const char *uri);
 

@@ -169,6 +169,7 @@ diameter:
   listen: 127.0.0.1
   port: $S_DIA
   max_pending: ${BENCH_MAX_PENDING:-256}
+  app_threads: ${BENCH_SCSCF_THREADS:-4}
   peers:
     - identity: hss.$REALM
       address: 127.0.0.1

@@ -11,6 +11,7 @@
 # and each daemon's RSS/Pss before and after, Pss growth per registered user
 # and CPU share. Build BUILD_DIR with -DCMAKE_BUILD_TYPE=Release, no
 # sanitizer. Environment: BENCH_LOG_LEVEL (notice), BENCH_HSS_THREADS (4),
+# BENCH_SCSCF_THREADS (4: the S-CSCF's diameter.app_threads),
 # BENCH_SETTLE (35: seconds before the second memory sample),
 # BENCH_PCSCF_MAX (100000: P-CSCF max_registrations), BENCH_MAX_PENDING (256:
 # diameter.max_pending of the S-CSCF and I-CSCF; 1000000 = no overload bound),

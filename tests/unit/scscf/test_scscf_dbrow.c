@@ -281,6 +281,75 @@ static void test_store_reports_old_and_new_key(void **state)
 	reg_store_free(&st);
 }
 
+/* A row keeps the profile's parts beside its XML: while the compiled iFCs
+ * it names are in memory (another user of the profile), the load rebuilds
+ * the profile from the parts without parsing the XML; when they are not,
+ * or the parts are inconsistent, it parses the XML. Shown with a row whose
+ * XML was altered after writing: the identities then tell which way the
+ * profile was built. A row of the older format (no parts) still loads. */
+static void test_set_row_profile_from_parts_or_xml(void **state)
+{
+	struct reg_store a, b;
+	struct reg_record *rec;
+	struct reg_row row;
+	char *at, *k;
+	bool kept;
+
+	(void)state;
+	assert_int_equal(reg_store_init(&a, 10), 0);
+	rec = add_user(&a, "alice", 0, 600);
+	assert_int_equal(reg_row_from_set(&row, rec, 0, 1000), 0);
+	k = strstr(row.data, "K 1 2\n");
+	assert_non_null(k);
+	at = strstr(row.data, "<Identity>sip:alice");
+	assert_non_null(at);
+	assert_true(at < k);
+	at[strlen("<Identity>sip:ali")] = 'x'; /* the XML now says sip:alixe */
+
+	/* alice's set still held in a: its compiled iFCs are cached. */
+	assert_int_equal(reg_store_init(&b, 10), 0);
+	assert_int_equal(reg_row_load(row.data, row.len, &b, NULL, 0, 1000, &kept), 0);
+	assert_true(kept);
+	rec = reg_store_find(&b, "sip:alice@open-ims.test");
+	assert_non_null(rec);
+	assert_null(reg_store_find(&b, "sip:alixe@open-ims.test"));
+	assert_string_equal(rec->profile->private_id, "alice@open-ims.test");
+	assert_int_equal(rec->profile->n_ids, 2);
+	assert_string_equal(rec->profile->ids[1].uri, "tel:+49301alice");
+	assert_ptr_equal(rec->profile->ifc_ref[0],
+			 reg_store_find(&a, "sip:alice@open-ims.test")->profile->ifc_ref[0]);
+	assert_int_equal(rec->profile->xml_len, strlen(rec->profile->xml));
+	assert_non_null(strstr(rec->profile->xml, "sip:alixe"));
+	reg_store_free(&b);
+
+	/* Inconsistent parts (a ServiceProfile index out of range): parsed. */
+	at = strstr(k, "I 0 0\n");
+	assert_non_null(at);
+	at[4] = '7';
+	assert_int_equal(reg_store_init(&b, 10), 0);
+	assert_int_equal(reg_row_load(row.data, row.len, &b, NULL, 0, 1000, &kept), 0);
+	assert_true(kept);
+	assert_non_null(reg_store_find(&b, "sip:alixe@open-ims.test"));
+	reg_store_free(&b);
+	at[4] = '0';
+
+	/* Nobody holds the profile any more: parsed from the XML. */
+	reg_store_free(&a);
+	assert_int_equal(reg_store_init(&b, 10), 0);
+	assert_int_equal(reg_row_load(row.data, row.len, &b, NULL, 0, 1000, &kept), 0);
+	assert_true(kept);
+	assert_non_null(reg_store_find(&b, "sip:alixe@open-ims.test"));
+	reg_store_free(&b);
+
+	/* Hostile counts in the parts: the row is refused, nothing crashes. */
+	memcpy(k, "K 9 2\n", 6);
+	assert_int_equal(reg_store_init(&b, 10), 0);
+	assert_int_equal(reg_row_load(row.data, row.len, &b, NULL, 0, 1000, &kept), -EBADMSG);
+	assert_false(kept);
+	reg_store_free(&b);
+	reg_row_clear(&row);
+}
+
 /* Rows read by the load pool come out in the order they went in, with
  * each row's own result (a damaged one among good ones), whatever the
  * number of workers; a full ring refuses more (the loop pops first); the
@@ -367,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_dirty_overflow_means_full_rewrite),
 		cmocka_unit_test(test_store_reports_old_and_new_key),
 		cmocka_unit_test(test_load_pool_keeps_row_order),
+		cmocka_unit_test(test_set_row_profile_from_parts_or_xml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
