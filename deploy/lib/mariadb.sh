@@ -6,8 +6,7 @@
 # IMS_MARIADB_FLUSH sets innodb_flush_log_at_trx_commit (default 2: commits
 # survive a crash of mariadbd, not of the host; 1: fsync per commit).
 # IMS_MARIADB_BUFFER_POOL sets innodb_buffer_pool_size (default 128M, the
-# server's own default: a registration load of ~10 000 users a minute
-# outgrows a smaller pool and every statement then waits for pages).
+# server's own default).
 #
 #   deploy/lib/mariadb.sh start DIR PORT   install, start, wait ready, create
 #                                         database ims_hss and user ims_hss
