@@ -196,12 +196,21 @@ static int insert(struct ac_stripe *s, uint32_t h, const char *impi, struct ac_e
 	return 0;
 }
 
-/* Re-read the auth data; a stored SQN that is not our range end means
- * someone else reserved or set it: the range is no longer ours alone. */
-static int entry_load(struct ac_entry *e, struct store *st)
+/* With a load, what else the same statement reads (auth_cache_get_checked). */
+struct ac_also {
+	const char *impu;
+	struct store_impu_reg *reg;
+	bool read;                     /* reg filled */
+};
+
+/* Re-read the auth data (with also->impu's registration when also is not
+ * NULL); a stored SQN that is not our range end means someone else
+ * reserved or set it: the range is no longer ours alone. */
+static int entry_load(struct ac_entry *e, struct store *st, struct ac_also *also)
 {
 	struct store_auth a;
-	int rc = store_auth_get(st, e->impi, &a);
+	int rc = also ? store_auth_get_checked(st, e->impi, also->impu, &a, also->reg)
+		      : store_auth_get(st, e->impi, &a);
 
 	if (rc)
 		return rc;
@@ -211,12 +220,14 @@ static int entry_load(struct ac_entry *e, struct store *st)
 	e->auth = a;
 	store_auth_wipe(&a);
 	e->loaded_ms = now_ms();
+	if (also)
+		also->read = true;
 	return 0;
 }
 
 /* The fresh entry of impi, loaded if missing or stale. Stripe locked. */
 static int lookup(struct auth_cache *c, struct ac_stripe *s, uint32_t h, struct store *st,
-		  const char *impi, struct ac_entry **out)
+		  const char *impi, struct ac_also *also, struct ac_entry **out)
 {
 	struct ac_entry *e = find(s, h, impi);
 	int rc = 0;
@@ -225,9 +236,9 @@ static int lookup(struct auth_cache *c, struct ac_stripe *s, uint32_t h, struct 
 		rc = insert(s, h, impi, &e);
 		if (rc)
 			return rc;
-		rc = entry_load(e, st);
+		rc = entry_load(e, st, also);
 	} else if (now_ms() - e->loaded_ms >= c->cfg.ttl_ms) {
-		rc = entry_load(e, st);
+		rc = entry_load(e, st, also);
 	}
 	if (rc) {
 		entry_unlink(s, e);
@@ -247,10 +258,29 @@ int auth_cache_get(struct auth_cache *c, struct store *st, const char *impi,
 	int rc;
 
 	pthread_mutex_lock(&s->lock);
-	rc = lookup(c, s, h, st, impi, &e);
+	rc = lookup(c, s, h, st, impi, NULL, &e);
 	if (rc == 0)
 		*out = e->auth;
 	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int auth_cache_get_checked(struct auth_cache *c, struct store *st, const char *impi,
+			   const char *impu, struct store_auth *out,
+			   struct store_impu_reg *reg, bool *reg_read)
+{
+	uint32_t h = hash_str(impi);
+	struct ac_stripe *s = stripe_of(c, h);
+	struct ac_also also = { .impu = impu, .reg = reg };
+	struct ac_entry *e = NULL;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = lookup(c, s, h, st, impi, &also, &e);
+	if (rc == 0)
+		*out = e->auth;
+	pthread_mutex_unlock(&s->lock);
+	*reg_read = also.read;
 	return rc;
 }
 
@@ -267,7 +297,7 @@ static int reserve(struct auth_cache *c, struct ac_entry *e, struct store *st,
 	for (int tries = 0; rc == -EAGAIN && tries < AC_CAS_TRIES; tries++) {
 		uint64_t cur = e->auth.sqn, base = cur, end;
 
-		if (tries > 0 && (rc = entry_load(e, st)) != 0)
+		if (tries > 0 && (rc = entry_load(e, st, NULL)) != 0)
 			return rc;
 		cur = base = e->auth.sqn;
 		if (sqn_ms && (rc = sqn_resync(cur, *sqn_ms, &pol, &base, NULL)) != 0)
@@ -302,7 +332,7 @@ int auth_cache_take_sqn(struct auth_cache *c, struct store *st, const char *impi
 	if (n == 0)
 		return -EINVAL;
 	pthread_mutex_lock(&s->lock);
-	rc = lookup(c, s, h, st, impi, &e);
+	rc = lookup(c, s, h, st, impi, NULL, &e);
 	if (rc)
 		goto out;
 	if (sqn_ms || !e->has_range || e->left < n)

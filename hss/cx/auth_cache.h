@@ -48,6 +48,14 @@ void auth_cache_free(struct auth_cache *c);   /* accepts NULL */
  * the stored (reserved) value, not the next SQN to use. */
 int auth_cache_get(struct auth_cache *c, struct store *st, const char *impi,
 		   struct store_auth *out);
+/* auth_cache_get for a MAR: when the entry must be (re)loaded, one
+ * statement reads impu's check and registration with it
+ * (store_auth_get_checked) and *reg_read is true; then -ENOENT and
+ * -EACCES may be impu's (nothing is cached on an error). Else *reg is
+ * untouched and the caller checks impu itself. */
+int auth_cache_get_checked(struct auth_cache *c, struct store *st, const char *impi,
+			   const char *impu, struct store_auth *out,
+			   struct store_impu_reg *reg, bool *reg_read);
 
 /* n SQNs for new vectors: *first, then sqn_next_ind() steps. With sqn_ms
  * (a verified AUTS, TS 33.102 6.3.5) the base is sqn_resync(stored,

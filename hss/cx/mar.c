@@ -6,6 +6,7 @@
 #include "cx/cx.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -215,28 +216,38 @@ static struct cx_result mar_digest(const struct mar_req *rq, const struct store_
  * the self-join, then both want it exclusively; tests/integration/hss
  * cx_sqn.sh bursts). */
 static int mar_store_server(struct store *st, const struct mar_req *rq,
-			    const struct store_impu *pu)
+			    const struct store_impu_reg *reg)
 {
-	if (pu->reg_state == STORE_REGISTERED || strcmp(pu->scscf_name, rq->server) == 0)
+	if (reg->reg_state == STORE_REGISTERED || strcmp(reg->scscf_name, rq->server) == 0)
 		return 0;
-	return store_reg_set(st, rq->impu, NULL, pu->reg_state, rq->server);
+	return store_reg_set(st, rq->impu, NULL, (enum store_reg_state)reg->reg_state,
+			     rq->server);
 }
 
-/* The identities check and the S-CSCF name of 6.3.1.1, skipped when the
- * same IMPI/IMPU/server passed it within the cache TTL. */
-static int mar_check_impu(struct cx_server *srv, struct store *st, const struct mar_req *rq)
+/* The identities check and the S-CSCF name of 6.3.1.1. reg: impu's
+ * registration when the auth data read brought it (the check passed);
+ * else it is read here, unless the same IMPI/IMPU/server passed the check
+ * within the cache TTL. */
+static int mar_check_impu(struct cx_server *srv, struct store *st, const struct mar_req *rq,
+			  const struct store_impu_reg *reg)
 {
 	struct store_impu *set = NULL;
+	struct store_impu_reg own;
 	size_t n = 0, pos = 0;
 	int ret;
 
-	if (auth_cache_impu_fresh(srv->auth, rq->impi, rq->impu, rq->server))
-		return 0;
-	ret = store_implicit_set_checked(st, rq->impu, rq->impi, &set, &n, &pos, NULL);
-	if (ret != 0)
-		return ret;
-	ret = mar_store_server(st, rq, &set[pos]);
-	free(set);
+	if (!reg) {
+		if (auth_cache_impu_fresh(srv->auth, rq->impi, rq->impu, rq->server))
+			return 0;
+		ret = store_implicit_set_checked(st, rq->impu, rq->impi, &set, &n, &pos, NULL);
+		if (ret != 0)
+			return ret;
+		own.reg_state = (int)set[pos].reg_state;
+		snprintf(own.scscf_name, sizeof own.scscf_name, "%s", set[pos].scscf_name);
+		free(set);
+		reg = &own;
+	}
+	ret = mar_store_server(st, rq, reg);
 	if (ret != 0)
 		return ret == -ENOENT ? -EIO : ret;
 	auth_cache_note_impu(srv->auth, rq->impi, rq->impu, rq->server);
@@ -247,17 +258,20 @@ static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
 				struct msg *ans, struct mar_log *lg)
 {
 	struct store_auth a;
+	struct store_impu_reg reg;
 	struct cx_result r;
 	struct store *st = cx_store(srv);
 	uint32_t scheme;
+	bool reg_read = false;
 	int ret;
 
 	memset(&a, 0, sizeof a);
 	if (!st)
 		return CX_BASE(DIA_UNABLE_TO_COMPLY);
-	ret = auth_cache_get(srv->auth, st, rq->impi, &a);
+	/* A cache miss reads the auth data and the IMPU in one statement. */
+	ret = auth_cache_get_checked(srv->auth, st, rq->impi, rq->impu, &a, &reg, &reg_read);
 	if (ret == 0)
-		ret = mar_check_impu(srv, st, rq);
+		ret = mar_check_impu(srv, st, rq, reg_read ? &reg : NULL);
 	if (ret != 0) {
 		r = cx_result_of_store(ret, "MAR");
 		goto out;

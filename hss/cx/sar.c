@@ -14,6 +14,7 @@
 
 #include "ims/diameter.h"
 #include "ims/log.h"
+#include "ims/sh.h"
 
 struct sar_req {
 	char impi[STORE_IDENTITY_MAX];   /* "" when absent */
@@ -171,7 +172,7 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 	char *xml = NULL;
 	size_t xml_len = 0;
 	unsigned int n_impis = UINT_MAX;
-	bool unchanged;
+	bool unchanged, watched = false;
 	int ret;
 
 	if (!st)
@@ -203,17 +204,21 @@ static struct cx_result sar_run(struct cx_server *srv, const struct sar_req *rq,
 	unchanged = act.set_state && set_unchanged(set, n_set, rq, &act);
 	free(set);
 	if (act.set_state && !unchanged) {
-		ret = store_reg_set(st, rq->impu, rq->impi[0] ? rq->impi : NULL, act.state,
-				    act.keep_name ? rq->server : NULL);
+		/* Sh subscribers of IMSUserState / S-CSCFName (TS 29.328 7.7):
+		 * the write tells whether the set has any. */
+		ret = store_reg_set_unwatched(st, rq->impu, rq->impi[0] ? rq->impi : NULL,
+					      act.state, act.keep_name ? rq->server : NULL,
+					      n_set, SH_DREF_IMS_USER_STATE, SH_DREF_SCSCF_NAME,
+					      &watched);
 		if (ret != 0) {
 			free(xml);
 			return cx_result_of_store(ret == -ENOENT ? -EIO : ret, "SAR");
 		}
 		*state_after = act.state;
-		/* Sh subscribers of IMSUserState / S-CSCFName (TS 29.328 7.7). */
 		if (pu.reg_state != act.state ||
 		    strcmp(pu.scscf_name, act.keep_name ? rq->server : "") != 0) {
-			sh_notify_user_state(rq->impu);
+			if (watched)
+				sh_notify_user_state(rq->impu);
 			/* MAR's cached identities check saw the old state. */
 			auth_cache_forget_impu(srv->auth, impi);
 		}

@@ -25,7 +25,8 @@
  * Cx one, plus one for the notifier; all closed by sh_stop).
  *
  * sh_notify_user_state(impu): call after the registration state or the
- * S-CSCF name of impu's implicit set changed (Cx SAR); it only queues the
+ * S-CSCF name of impu's implicit set changed (Cx SAR, when its write,
+ * store_reg_set_unwatched, found a subscription in the set); it only queues the
  * IMPU (never blocks, any thread) and the notifier sends PNRs to the ASs
  * subscribed to IMSUserState / S-CSCFName (TS 29.328 6.1.4). No-op when
  * Sh is not started.

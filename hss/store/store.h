@@ -91,6 +91,18 @@ struct store_auth {
 };
 
 int store_auth_get(struct store *st, const char *impi, struct store_auth *out);
+/* What the MAR needs of its IMPU besides the association (TS 29.228
+ * 6.3.1.1): the registration state and the stored S-CSCF name. */
+struct store_impu_reg {
+	int reg_state;                        /* enum store_reg_state */
+	char scscf_name[STORE_IDENTITY_MAX];  /* "" = none assigned */
+};
+/* The MAR read in one statement: store_auth_get() of impi and, of impu,
+ * the check of store_impi_impu_check() and its registration. 0 (both
+ * filled), -ENOENT (impi or impu unknown), -EACCES (not associated) or
+ * -errno, with nothing returned (*out wiped) on error. */
+int store_auth_get_checked(struct store *st, const char *impi, const char *impu,
+			   struct store_auth *out, struct store_impu_reg *reg);
 /* Zero the secrets (explicit_bzero). */
 void store_auth_wipe(struct store_auth *a);
 /* Compare-and-set of the SQN (TS 33.102 C.3): sets new_sqn only if the
@@ -177,6 +189,18 @@ int store_visited_network_allowed(struct store *st, const char *impi,
  * scscf_name (NULL clears it) and the last IMPI (NULL leaves it). */
 int store_reg_set(struct store *st, const char *impu, const char *impi,
 		  enum store_reg_state state, const char *scscf_name);
+/* store_reg_set for a SAR that must tell Sh of the change (TS 29.328
+ * IMSUserState, S-CSCFName): n_set is the size of impu's implicit set as
+ * just read. When no IMPU of the set has a subscription to dref_a or
+ * dref_b, the set is written in one statement that also checks that (no
+ * separate look-up needed) and *watched = false. Otherwise the IMPUs
+ * without one were written first and the whole set is written again as
+ * store_reg_set does (a reader may see the set half written in between),
+ * *watched = true: the caller queues the notification. 0, -ENOENT (no
+ * such IMPU) or -errno. */
+int store_reg_set_unwatched(struct store *st, const char *impu, const char *impi,
+			    enum store_reg_state state, const char *scscf_name, size_t n_set,
+			    int dref_a, int dref_b, bool *watched);
 /* Clear the S-CSCF name of impu's implicit set (state unchanged). */
 int store_scscf_clear(struct store *st, const char *impu);
 

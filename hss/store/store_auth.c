@@ -5,46 +5,121 @@
 #include <errno.h>
 #include <string.h>
 
+#define AUTH_NCOL 9
+
+/* The auth columns of impi p, first in a SELECT. */
+#define AUTH_COLUMNS \
+	"p.k, p.op, p.op_is_opc, p.amf, p.sqn, p.auth_schemes, p.digest_realm," \
+	" p.digest_password, p.digest_ha1"
+
+struct auth_row {
+	MYSQL_BIND res[AUTH_NCOL];
+	int op_is_opc, schemes;
+};
+
+static void auth_row_bind(struct auth_row *r, struct store_auth *out)
+{
+	memset(out, 0, sizeof(*out));
+	sdb_out_blob(&r->res[0], out->k, sizeof(out->k));
+	sdb_out_blob(&r->res[1], out->op, sizeof(out->op));
+	sdb_out_int(&r->res[2], &r->op_is_opc);
+	sdb_out_blob(&r->res[3], out->amf, sizeof(out->amf));
+	sdb_out_u64(&r->res[4], &out->sqn);
+	sdb_out_int(&r->res[5], &r->schemes);
+	sdb_out_str(&r->res[6], out->realm, sizeof(out->realm));
+	sdb_out_str(&r->res[7], out->password, sizeof(out->password));
+	sdb_out_str(&r->res[8], out->ha1, sizeof(out->ha1));
+}
+
+/* After a fetched row: the flags derived from the columns. */
+static void auth_row_finish(const MYSQL_BIND *res, const struct auth_row *r,
+			    struct store_auth *out)
+{
+	out->has_k = !sdb_is_null(&res[0]) && res[0].length_value == sizeof(out->k);
+	out->has_op = !sdb_is_null(&res[1]) && res[1].length_value == sizeof(out->op);
+	out->op_is_opc = r->op_is_opc != 0;
+	out->schemes = (uint32_t)r->schemes;
+	out->has_password = !sdb_is_null(&res[7]);
+	out->has_ha1 = !sdb_is_null(&res[8]) && strlen(out->ha1) == 32;
+}
+
 int store_auth_get(struct store *st, const char *impi, struct store_auth *out)
 {
-	static const char sql[] =
-		"SELECT k, op, op_is_opc, amf, sqn, auth_schemes, digest_realm,"
-		" digest_password, digest_ha1 FROM impi WHERE identity = ?";
-	MYSQL_BIND par[1], res[9];
+	static const char sql[] = "SELECT " AUTH_COLUMNS " FROM impi p WHERE p.identity = ?";
+	struct auth_row r;
+	MYSQL_BIND par[1];
 	MYSQL_STMT *s = NULL;
-	int op_is_opc = 0, schemes = 0;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
+	auth_row_bind(&r, out);
 	sdb_in_str(&par[0], impi);
-	sdb_out_blob(&res[0], out->k, sizeof(out->k));
-	sdb_out_blob(&res[1], out->op, sizeof(out->op));
-	sdb_out_int(&res[2], &op_is_opc);
-	sdb_out_blob(&res[3], out->amf, sizeof(out->amf));
-	sdb_out_u64(&res[4], &out->sqn);
-	sdb_out_int(&res[5], &schemes);
-	sdb_out_str(&res[6], out->realm, sizeof(out->realm));
-	sdb_out_str(&res[7], out->password, sizeof(out->password));
-	sdb_out_str(&res[8], out->ha1, sizeof(out->ha1));
-	rc = sdb_run(st, sql, par, res, &s);
+	rc = sdb_run(st, sql, par, r.res, &s);
 	if (rc)
 		goto out;
-	rc = sdb_fetch(s, res, 9);
+	rc = sdb_fetch(s, r.res, AUTH_NCOL);
 	sdb_done(s);
 	if (rc == 0)
 		rc = -ENOENT;
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	out->has_k = !sdb_is_null(&res[0]) && res[0].length_value == sizeof(out->k);
-	out->has_op = !sdb_is_null(&res[1]) && res[1].length_value == sizeof(out->op);
-	out->op_is_opc = op_is_opc != 0;
-	out->schemes = (uint32_t)schemes;
-	out->has_password = !sdb_is_null(&res[7]);
-	out->has_ha1 = !sdb_is_null(&res[8]) && strlen(out->ha1) == 32;
+	auth_row_finish(r.res, &r, out);
 out:
 	if (rc)
 		store_auth_wipe(out);
+	return rc;
+}
+
+int store_auth_get_checked(struct store *st, const char *impi, const char *impu,
+			   struct store_auth *out, struct store_impu_reg *reg)
+{
+	/* p by its unique identity, u by its unique identity, ii by primary
+	 * key: one row, or none for an unknown impi; u.id NULL = unknown
+	 * impu, ii.impi_id NULL = not associated. */
+	static const char sql[] =
+		"SELECT " AUTH_COLUMNS ", u.id, u.reg_state, u.scscf_name, ii.impi_id"
+		" FROM impi p LEFT JOIN impu u ON u.identity = ?"
+		" LEFT JOIN impi_impu ii ON ii.impi_id = p.id AND ii.impu_id = u.id"
+		" WHERE p.identity = ?";
+	struct auth_row r;
+	MYSQL_BIND par[2], res[AUTH_NCOL + 4];
+	MYSQL_STMT *s = NULL;
+	uint64_t impu_id = 0, linked = 0;
+	int state = 0, rc;
+
+	memset(reg, 0, sizeof(*reg));
+	auth_row_bind(&r, out);
+	memcpy(res, r.res, sizeof r.res);
+	for (size_t i = 0; i < AUTH_NCOL; i++) {  /* the binds point into themselves */
+		res[i].length = &res[i].length_value;
+		res[i].is_null = &res[i].is_null_value;
+		res[i].error = &res[i].error_value;
+	}
+	sdb_out_u64(&res[AUTH_NCOL], &impu_id);
+	sdb_out_int(&res[AUTH_NCOL + 1], &state);
+	sdb_out_str(&res[AUTH_NCOL + 2], reg->scscf_name, sizeof(reg->scscf_name));
+	sdb_out_u64(&res[AUTH_NCOL + 3], &linked);
+	sdb_in_str(&par[0], impu);
+	sdb_in_str(&par[1], impi);
+	rc = sdb_run(st, sql, par, res, &s);
+	if (rc)
+		goto out;
+	rc = sdb_fetch(s, res, AUTH_NCOL + 4);
+	sdb_done(s);
+	if (rc == 0 || (rc == 1 && sdb_is_null(&res[AUTH_NCOL])))
+		rc = -ENOENT;
+	else if (rc == 1 && sdb_is_null(&res[AUTH_NCOL + 3]))
+		rc = -EACCES;
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	auth_row_finish(res, &r, out);
+	reg->reg_state = state;
+out:
+	if (rc) {
+		store_auth_wipe(out);
+		memset(reg, 0, sizeof(*reg));
+	}
 	return rc;
 }
 

@@ -60,6 +60,58 @@ int store_reg_set(struct store *st, const char *impu, const char *impi,
 	return reg_apply(&a, st);
 }
 
+/* The write of store_reg_set, leaving out every IMPU with a subscription
+ * to dref_a or dref_b: InnoDB reads sh_subscription in an UPDATE under
+ * shared locks, so an SNR inserting a subscription waits for this
+ * statement's commit (and then reads the new state) or came before (and
+ * its IMPU is left out here). Affected rows: the IMPUs written. */
+static int reg_apply_unwatched(const struct reg_args *a, int dref_a, int dref_b,
+			       struct store *st, unsigned long long *written)
+{
+	static const char sql[] =
+		"UPDATE impu u JOIN impu k ON k.implicit_set_id = u.implicit_set_id"
+		" SET u.reg_state = ?, u.scscf_name = ?,"
+		" u.last_impi_id = COALESCE((SELECT id FROM impi WHERE identity = ?), u.last_impi_id)"
+		" WHERE k.identity = ? AND NOT EXISTS (SELECT 1 FROM sh_subscription b"
+		" WHERE b.impu_id = u.id AND b.data_reference IN (?, ?))";
+	MYSQL_BIND par[6];
+	MYSQL_STMT *s = NULL;
+	int state = a->state, rc;
+
+	sdb_in_int(&par[0], &state);
+	sdb_in_str(&par[1], a->scscf);
+	sdb_in_str(&par[2], a->impi);
+	sdb_in_str(&par[3], a->impu);
+	sdb_in_int(&par[4], &dref_a);
+	sdb_in_int(&par[5], &dref_b);
+	rc = sdb_run(st, sql, par, NULL, &s);
+	if (rc == 0)
+		*written = mysql_stmt_affected_rows(s);
+	return rc;
+}
+
+int store_reg_set_unwatched(struct store *st, const char *impu, const char *impi,
+			    enum store_reg_state state, const char *scscf_name, size_t n_set,
+			    int dref_a, int dref_b, bool *watched)
+{
+	struct reg_args a = { .impu = impu, .impi = impi, .state = (int)state,
+			      .scscf = scscf_name };
+	unsigned long long written = 0;
+	int rc;
+
+	*watched = false;
+	if (state != STORE_NOT_REGISTERED && state != STORE_REGISTERED &&
+	    state != STORE_UNREGISTERED)
+		return -EINVAL;
+	rc = reg_apply_unwatched(&a, dref_a, dref_b, st, &written);
+	if (rc != 0 || written == n_set)
+		return rc;
+	/* Some IMPU is watched (or the set changed meanwhile): the whole set
+	 * as store_reg_set writes it, and the caller tells Sh. */
+	*watched = true;
+	return reg_apply(&a, st);
+}
+
 int store_scscf_clear(struct store *st, const char *impu)
 {
 	struct reg_args a = { .impu = impu, .clear_only = true };

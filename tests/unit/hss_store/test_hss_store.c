@@ -358,6 +358,67 @@ static void test_sar_read_checks_and_returns_the_set(void **state)
 	assert_null(set);
 }
 
+/* MAR read: the auth data and the IMPU's check and registration, one
+ * statement. */
+static void test_mar_read_checks_impu_with_the_auth_data(void **state)
+{
+	struct store_auth a;
+	struct store_impu_reg reg;
+
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_UNREGISTERED, SCSCF1), 0);
+	assert_int_equal(store_auth_get_checked(*state, ALICE, "tel:+4930100001", &a, &reg), 0);
+	assert_memory_equal(a.k, alice_k, 16);
+	assert_true(a.has_k && a.has_op && a.has_password);
+	assert_int_equal(a.schemes, STORE_AUTH_AKAV1_MD5 | STORE_AUTH_DIGEST_MD5);
+	assert_int_equal(reg.reg_state, STORE_UNREGISTERED);
+	assert_string_equal(reg.scscf_name, SCSCF1);
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED, NULL), 0);
+	assert_int_equal(store_auth_get_checked(*state, ALICE, ALICE_SIP, &a, &reg), 0);
+	assert_int_equal(reg.reg_state, STORE_NOT_REGISTERED);
+	assert_string_equal(reg.scscf_name, "");
+	assert_int_equal(store_auth_get_checked(*state, ALICE, "sip:bob@open-ims.test", &a, &reg),
+			 -EACCES);
+	assert_false(a.has_k);
+	assert_int_equal(store_auth_get_checked(*state, ALICE, "sip:nobody@x", &a, &reg), -ENOENT);
+	assert_int_equal(store_auth_get_checked(*state, "nobody@x", ALICE_SIP, &a, &reg), -ENOENT);
+	store_auth_wipe(&a);
+}
+
+/* The SAR write finds out in the same statement whether an AS subscribed
+ * to the registration state of the set (TS 29.328 IMSUserState = 11,
+ * S-CSCFName = 12), and then writes the whole set all the same. */
+static void test_reg_set_unwatched_tells_of_a_subscription(void **state)
+{
+	struct store_sh_as as = { .snr_refs = UINT64_C(1) << 11 }, got;
+	struct store_impu *set = NULL;
+	size_t n = 0;
+	bool watched = true;
+
+	assert_int_equal(store_reg_set_unwatched(*state, ALICE_SIP, ALICE, STORE_REGISTERED,
+						 SCSCF1, 2, 11, 12, &watched), 0);
+	assert_false(watched);
+	snprintf(as.name, sizeof as.name, "watcher");
+	snprintf(as.host, sizeof as.host, "watcher.open-ims.test");
+	snprintf(as.realm, sizeof as.realm, "open-ims.test");
+	assert_int_equal(store_sh_as_add(*state, &as), 0);
+	assert_int_equal(store_sh_as_by_host(*state, as.host, &got), 0);
+	assert_int_equal(store_sh_sub_add(*state, got.id, "tel:+4930100001", 11, "", "", 0, false),
+			 0);
+	assert_int_equal(store_reg_set_unwatched(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED,
+						 NULL, 2, 11, 12, &watched), 0);
+	assert_true(watched);
+	assert_int_equal(store_implicit_set_get(*state, ALICE_SIP, &set, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(set[i].reg_state, STORE_NOT_REGISTERED);
+		assert_string_equal(set[i].scscf_name, "");
+	}
+	free(set);
+	assert_int_equal(store_reg_set_unwatched(*state, "sip:nobody@x", NULL, STORE_REGISTERED,
+						 NULL, 1, 11, 12, &watched), -ENOENT);
+	assert_int_equal(store_sh_as_del(*state, "watcher"), 0);
+}
+
 /* The change-log mark moves with a logged change and with its taking. */
 static void test_change_log_mark_moves_with_a_change(void **state)
 {
@@ -423,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_wildcard_psi_matches_whole_identity),
 		cmocka_unit_test(test_uar_read_carries_caps_only_without_scscf),
 		cmocka_unit_test(test_sar_read_checks_and_returns_the_set),
+		cmocka_unit_test(test_mar_read_checks_impu_with_the_auth_data),
+		cmocka_unit_test(test_reg_set_unwatched_tells_of_a_subscription),
 		cmocka_unit_test(test_change_log_mark_moves_with_a_change),
 		cmocka_unit_test(test_reconnect_after_kill_reprepares_statements),
 		cmocka_unit_test(test_open_unreachable_server_fails),
