@@ -284,10 +284,28 @@ int auth_cache_get_checked(struct auth_cache *c, struct store *st, const char *i
 	return rc;
 }
 
+/* The compare-and-set of reserve, with w's write in the same statement
+ * while it is pending; when that does not work out, the CAS alone. */
+static int advance(struct ac_entry *e, struct store *st, uint64_t cur, uint64_t end,
+		   struct auth_cache_write *w)
+{
+	int rc;
+
+	if (w && !w->done && !w->tried) {
+		w->tried = true;
+		rc = store_sqn_advance_reg(st, e->impi, cur, end, w->impu, w->state, w->server);
+		if (rc == 0)
+			w->done = true;
+		if (rc != -EAGAIN)
+			return rc;
+	}
+	return store_sqn_advance(st, e->impi, cur, end);
+}
+
 /* Reserve max(reserve, n) SQNs after the stored value (or after the resync
  * base) with one compare-and-set; on a lost race re-read and retry. */
 static int reserve(struct auth_cache *c, struct ac_entry *e, struct store *st,
-		   const uint64_t *sqn_ms, unsigned n)
+		   const uint64_t *sqn_ms, unsigned n, struct auth_cache_write *w)
 {
 	struct sqn_policy pol = { c->cfg.ind_bits, SQN_DELTA_DEFAULT, SQN_LIMIT_L_DEFAULT };
 	unsigned want = n > c->cfg.reserve ? n : c->cfg.reserve, got;
@@ -309,7 +327,7 @@ static int reserve(struct auth_cache *c, struct ac_entry *e, struct store *st,
 		}
 		if (got < n)
 			return -EOVERFLOW;
-		rc = store_sqn_advance(st, e->impi, cur, end);
+		rc = advance(e, st, cur, end, w);
 		if (rc == 0) {
 			e->auth.sqn = end;
 			e->has_range = true;
@@ -322,7 +340,8 @@ static int reserve(struct auth_cache *c, struct ac_entry *e, struct store *st,
 }
 
 int auth_cache_take_sqn(struct auth_cache *c, struct store *st, const char *impi,
-			const uint64_t *sqn_ms, unsigned n, uint64_t *first)
+			const uint64_t *sqn_ms, unsigned n, uint64_t *first,
+			struct auth_cache_write *w)
 {
 	uint32_t h = hash_str(impi);
 	struct ac_stripe *s = stripe_of(c, h);
@@ -336,7 +355,7 @@ int auth_cache_take_sqn(struct auth_cache *c, struct store *st, const char *impi
 	if (rc)
 		goto out;
 	if (sqn_ms || !e->has_range || e->left < n)
-		rc = reserve(c, e, st, sqn_ms, n);
+		rc = reserve(c, e, st, sqn_ms, n, w);
 	for (unsigned i = 0; rc == 0 && i < n; i++) {
 		rc = sqn_next_ind(e->last, c->cfg.ind_bits, &e->last);
 		if (i == 0)

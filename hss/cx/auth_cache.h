@@ -57,11 +57,24 @@ int auth_cache_get_checked(struct auth_cache *c, struct store *st, const char *i
 			   const char *impu, struct store_auth *out,
 			   struct store_impu_reg *reg, bool *reg_read);
 
+/* What a reservation writes along when it must reach the database anyway
+ * (store_sqn_advance_reg): the S-CSCF name a MAR stores (TS 29.228
+ * 6.3.1.1). done tells whether it was written; tried is for the cache. */
+struct auth_cache_write {
+	const char *impu;
+	enum store_reg_state state;
+	const char *server;
+	bool tried, done;
+};
+
 /* n SQNs for new vectors: *first, then sqn_next_ind() steps. With sqn_ms
  * (a verified AUTS, TS 33.102 6.3.5) the base is sqn_resync(stored,
- * *sqn_ms). Every SQN handed out is covered by a committed reservation. */
+ * *sqn_ms). Every SQN handed out is covered by a committed reservation.
+ * w (may be NULL): written along with a reservation, if one is made and
+ * the first attempt's compare-and-set holds; else the caller writes it. */
 int auth_cache_take_sqn(struct auth_cache *c, struct store *st, const char *impi,
-			const uint64_t *sqn_ms, unsigned n, uint64_t *first);
+			const uint64_t *sqn_ms, unsigned n, uint64_t *first,
+			struct auth_cache_write *w);
 
 /* true if impi/impu/server were checked (association, registration state,
  * stored S-CSCF name) within ttl; auth_cache_note_impu() records a check. */

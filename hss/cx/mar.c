@@ -31,6 +31,16 @@ struct mar_req {
 	uint32_t n_items;
 };
 
+/* The S-CSCF name the MAR stores (6.3.1.1, mar_check_impu): written in
+ * the statement of the SQN reservation when the MAR makes one
+ * (auth_cache_write), else on its own (mar_server_flush), before the
+ * answer is built either way. */
+struct mar_server {
+	struct auth_cache_write w;   /* w.impu NULL: nothing to write */
+	bool note;                   /* record the check in the cache once written */
+	bool flushed;
+};
+
 struct mar_log {      /* what the log line tells, never a secret */
 	const char *scheme;
 	unsigned n;
@@ -80,6 +90,25 @@ static uint32_t mar_scheme(const char *asked, uint32_t allowed)
 	return (allowed & s) ? s : 0;
 }
 
+/* Write the S-CSCF name unless the reservation did; then the identities
+ * check is good for the cache TTL. Once per MAR; 0 or -errno. */
+static int mar_server_flush(struct cx_server *srv, struct store *st, const struct mar_req *rq,
+			    struct mar_server *sv)
+{
+	int ret = 0;
+
+	if (sv->flushed)
+		return 0;
+	sv->flushed = true;
+	if (sv->w.impu && !sv->w.done)
+		ret = store_reg_set(st, sv->w.impu, NULL, sv->w.state, sv->w.server);
+	if (ret != 0)
+		return ret == -ENOENT ? -EIO : ret;
+	if (sv->note)
+		auth_cache_note_impu(srv->auth, rq->impi, rq->impu, rq->server);
+	return 0;
+}
+
 static int mar_add_aka_item(struct msg *ans, unsigned idx, const struct auth_vector *av)
 {
 	uint8_t sa[AUTH_SIP_AUTHENTICATE_LEN];
@@ -105,14 +134,15 @@ static int mar_add_aka_item(struct msg *ans, unsigned idx, const struct auth_vec
 /* Digest-AKAv1-MD5 (TS 29.228 6.3.9-6.3.12). Returns the outcome; *err
  * -errno when the answer could not be built. */
 static struct cx_result mar_aka(struct cx_server *srv, struct store *st, const struct mar_req *rq,
-				struct store_auth *a, struct msg *ans, struct mar_log *lg)
+				struct store_auth *a, struct msg *ans, struct mar_log *lg,
+				struct mar_server *sv)
 {
 	uint8_t opc[MILENAGE_KEY_LEN], rnd[AUTH_RAND_LEN], auts[AUTH_AUTS_LEN];
 	struct cx_result r = CX_BASE(DIA_SUCCESS);
 	struct auth_vector av;
 	uint64_t sqn_ms = 0, sqn = 0;
 	unsigned n = rq->n_items ? rq->n_items : 1;
-	int ret;
+	int ret, ret2;
 
 	memset(&av, 0, sizeof av);
 	if (n > (unsigned)srv->cfg->cx.max_auth_items)
@@ -138,7 +168,10 @@ static struct cx_result mar_aka(struct cx_server *srv, struct store *st, const s
 	/* A durably reserved range (auth_cache.h, TS 33.102 C.3); a resync
 	 * drops the range and reserves from the new base. */
 	ret = auth_cache_take_sqn(srv->auth, st, rq->impi,
-				  rq->sip_authorization ? &sqn_ms : NULL, n, &sqn);
+				  rq->sip_authorization ? &sqn_ms : NULL, n, &sqn, &sv->w);
+	ret2 = mar_server_flush(srv, st, rq, sv);
+	if (ret == 0)
+		ret = ret2;
 	if (ret != 0) {
 		r = cx_result_of_store(ret == -ENOENT ? -EIO : ret, "MAR");
 		goto out;
@@ -214,22 +247,25 @@ static struct cx_result mar_digest(const struct mar_req *rq, const struct store_
  * and write only on a change: an unconditional UPDATE per MAR made two HSS
  * on one database deadlock in InnoDB (both share-lock the IMPU row through
  * the self-join, then both want it exclusively; tests/integration/hss
- * cx_sqn.sh bursts). */
-static int mar_store_server(struct store *st, const struct mar_req *rq,
-			    const struct store_impu_reg *reg)
+ * cx_sqn.sh bursts). Here only noted in sv: mar_server_flush or the SQN
+ * reservation writes it. */
+static void mar_store_server(const struct mar_req *rq, const struct store_impu_reg *reg,
+			     struct mar_server *sv)
 {
+	sv->note = true;
 	if (reg->reg_state == STORE_REGISTERED || strcmp(reg->scscf_name, rq->server) == 0)
-		return 0;
-	return store_reg_set(st, rq->impu, NULL, (enum store_reg_state)reg->reg_state,
-			     rq->server);
+		return;
+	sv->w.impu = rq->impu;
+	sv->w.state = reg->reg_state;
+	sv->w.server = rq->server;
 }
 
-/* The identities check and the S-CSCF name of 6.3.1.1. reg: impu's
- * registration when the auth data read brought it (the check passed);
- * else it is read here, unless the same IMPI/IMPU/server passed the check
- * within the cache TTL. */
+/* The identities check and the S-CSCF name of 6.3.1.1 (into sv, written
+ * later). reg: impu's registration when the auth data read brought it (the
+ * check passed); else it is read here, unless the same IMPI/IMPU/server
+ * passed the check within the cache TTL. */
 static int mar_check_impu(struct cx_server *srv, struct store *st, const struct mar_req *rq,
-			  const struct store_impu_reg *reg)
+			  const struct store_impu_reg *reg, struct mar_server *sv)
 {
 	struct store_impu *set = NULL;
 	struct store_impu_reg own;
@@ -242,15 +278,12 @@ static int mar_check_impu(struct cx_server *srv, struct store *st, const struct 
 		ret = store_implicit_set_checked(st, rq->impu, rq->impi, &set, &n, &pos, NULL);
 		if (ret != 0)
 			return ret;
-		own.reg_state = (int)set[pos].reg_state;
+		own.reg_state = set[pos].reg_state;
 		snprintf(own.scscf_name, sizeof own.scscf_name, "%s", set[pos].scscf_name);
 		free(set);
 		reg = &own;
 	}
-	ret = mar_store_server(st, rq, reg);
-	if (ret != 0)
-		return ret == -ENOENT ? -EIO : ret;
-	auth_cache_note_impu(srv->auth, rq->impi, rq->impu, rq->server);
+	mar_store_server(rq, reg, sv);
 	return 0;
 }
 
@@ -259,6 +292,7 @@ static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
 {
 	struct store_auth a;
 	struct store_impu_reg reg;
+	struct mar_server sv = { .note = false };
 	struct cx_result r;
 	struct store *st = cx_store(srv);
 	uint32_t scheme;
@@ -271,12 +305,20 @@ static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
 	/* A cache miss reads the auth data and the IMPU in one statement. */
 	ret = auth_cache_get_checked(srv->auth, st, rq->impi, rq->impu, &a, &reg, &reg_read);
 	if (ret == 0)
-		ret = mar_check_impu(srv, st, rq, reg_read ? &reg : NULL);
+		ret = mar_check_impu(srv, st, rq, reg_read ? &reg : NULL, &sv);
 	if (ret != 0) {
 		r = cx_result_of_store(ret, "MAR");
 		goto out;
 	}
 	scheme = mar_scheme(rq->scheme, a.schemes);
+	/* Only a plain AKA MAR reserves SQNs (the write goes along): the
+	 * others store the name now, as the first thing after the check. */
+	if (!(scheme == STORE_AUTH_AKAV1_MD5 && a.has_k && a.has_op && !rq->sip_authorization))
+		ret = mar_server_flush(srv, st, rq, &sv);
+	if (ret != 0) {
+		r = cx_result_of_store(ret, "MAR");
+		goto out;
+	}
 	if (scheme == 0) {
 		r = CX_EXP(DIA_EXP_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
 		goto out;
@@ -289,9 +331,13 @@ static struct cx_result mar_run(struct cx_server *srv, const struct mar_req *rq,
 	if (ret != 0)
 		r = CX_BASE(DIA_UNABLE_TO_COMPLY);
 	else if (scheme == STORE_AUTH_AKAV1_MD5)
-		r = mar_aka(srv, st, rq, &a, ans, lg);
+		r = mar_aka(srv, st, rq, &a, ans, lg, &sv);
 	else
 		r = mar_digest(rq, &a, ans, lg);
+	/* Every way out of mar_aka flushed already, but for a failure before
+	 * the reservation. */
+	if (mar_server_flush(srv, st, rq, &sv) != 0 && r.code == DIA_SUCCESS && !r.exp)
+		r = CX_BASE(DIA_UNABLE_TO_COMPLY);
 out:
 	store_auth_wipe(&a);
 	return r;

@@ -31,6 +31,12 @@
 
 struct store;
 
+enum store_reg_state {  /* TS 29.228 6.1.2 */
+	STORE_NOT_REGISTERED = 0,
+	STORE_REGISTERED = 1,
+	STORE_UNREGISTERED = 2,
+};
+
 struct store_config {
 	const char *host;      /* "localhost" = Unix socket; NULL = localhost */
 	unsigned int port;     /* 0 = default 3306 */
@@ -94,7 +100,7 @@ int store_auth_get(struct store *st, const char *impi, struct store_auth *out);
 /* What the MAR needs of its IMPU besides the association (TS 29.228
  * 6.3.1.1): the registration state and the stored S-CSCF name. */
 struct store_impu_reg {
-	int reg_state;                        /* enum store_reg_state */
+	enum store_reg_state reg_state;
 	char scscf_name[STORE_IDENTITY_MAX];  /* "" = none assigned */
 };
 /* The MAR read in one statement: store_auth_get() of impi and, of impu,
@@ -110,6 +116,15 @@ void store_auth_wipe(struct store_auth *a);
  * first, -ENOENT for an unknown IMPI, -EINVAL if new_sqn > 48 bits. */
 int store_sqn_advance(struct store *st, const char *impi, uint64_t expected_old,
 		      uint64_t new_sqn);
+/* store_sqn_advance and, in the same statement, the state and S-CSCF name
+ * of impu's implicit set as store_reg_set(st, impu, NULL, state,
+ * scscf_name) writes them (a MAR storing the S-CSCF name, TS 29.228
+ * 6.3.1.1, while it reserves SQNs). 0 when both were written; -EAGAIN
+ * when nothing was (the SQN moved, an identity is gone, or it still
+ * deadlocked): the caller then makes the two calls. -EINVAL, -errno. */
+int store_sqn_advance_reg(struct store *st, const char *impi, uint64_t expected_old,
+			  uint64_t new_sqn, const char *impu, enum store_reg_state state,
+			  const char *scscf_name);
 /* Unconditional set (resynchronisation, TS 33.102 6.3.5). */
 int store_sqn_set(struct store *st, const char *impi, uint64_t sqn);
 
@@ -118,12 +133,6 @@ enum store_impu_type {
 	STORE_IMPU_PUBLIC_USER = 0,
 	STORE_IMPU_DISTINCT_PSI = 1,
 	STORE_IMPU_WILDCARD_PSI = 2,  /* TS 29.228 6.3.56 Identity-Type values */
-};
-
-enum store_reg_state {  /* TS 29.228 6.1.2 */
-	STORE_NOT_REGISTERED = 0,
-	STORE_REGISTERED = 1,
-	STORE_UNREGISTERED = 2,
 };
 
 struct store_impu {
@@ -196,8 +205,10 @@ int store_reg_set(struct store *st, const char *impu, const char *impi,
  * separate look-up needed) and *watched = false. Otherwise the IMPUs
  * without one were written first and the whole set is written again as
  * store_reg_set does (a reader may see the set half written in between),
- * *watched = true: the caller queues the notification. 0, -ENOENT (no
- * such IMPU) or -errno. */
+ * *watched = true: the caller queues the notification. A set that gained
+ * exactly as many IMPUs as it has watched ones between the caller's read
+ * and this write would pass for unwatched (provisioning racing a SAR).
+ * 0, -ENOENT (no such IMPU) or -errno. */
 int store_reg_set_unwatched(struct store *st, const char *impu, const char *impi,
 			    enum store_reg_state state, const char *scscf_name, size_t n_set,
 			    int dref_a, int dref_b, bool *watched);

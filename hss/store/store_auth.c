@@ -114,7 +114,7 @@ int store_auth_get_checked(struct store *st, const char *impi, const char *impu,
 		goto out;
 	rc = 0;
 	auth_row_finish(res, &r, out);
-	reg->reg_state = state;
+	reg->reg_state = (enum store_reg_state)state;
 out:
 	if (rc) {
 		store_auth_wipe(out);
@@ -168,6 +168,38 @@ int store_sqn_advance(struct store *st, const char *impi, uint64_t expected_old,
 		return 0;
 	rc = impi_exists(st, impi);
 	return rc ? rc : -EAGAIN;
+}
+
+int store_sqn_advance_reg(struct store *st, const char *impi, uint64_t expected_old,
+			  uint64_t new_sqn, const char *impu, enum store_reg_state state,
+			  const char *scscf_name)
+{
+	/* p and k by their unique identities, u the set of k: nothing
+	 * matches (and nothing is written) unless the CAS holds. */
+	static const char sql[] =
+		"UPDATE impi p JOIN impu k ON k.identity = ?"
+		" JOIN impu u ON u.implicit_set_id = k.implicit_set_id"
+		" SET p.sqn = ?, u.reg_state = ?, u.scscf_name = ?"
+		" WHERE p.identity = ? AND p.sqn = ?";
+	MYSQL_BIND par[6];
+	MYSQL_STMT *s = NULL;
+	int st_int = (int)state, rc;
+
+	if (new_sqn > STORE_SQN_MAX || state > STORE_UNREGISTERED)
+		return -EINVAL;
+	sdb_in_str(&par[0], impu);
+	sdb_in_u64(&par[1], &new_sqn);
+	sdb_in_int(&par[2], &st_int);
+	sdb_in_str(&par[3], scscf_name);
+	sdb_in_str(&par[4], impi);
+	sdb_in_u64(&par[5], &expected_old);
+	rc = sdb_run(st, sql, par, NULL, &s);
+	if (rc == -EDEADLK)
+		return -EAGAIN;
+	if (rc)
+		return rc;
+	/* CLIENT_FOUND_ROWS: the rows matched, 0 when the CAS failed. */
+	return mysql_stmt_affected_rows(s) >= 1 ? 0 : -EAGAIN;
 }
 
 int store_sqn_set(struct store *st, const char *impi, uint64_t sqn)

@@ -62,9 +62,11 @@ int store_reg_set(struct store *st, const char *impu, const char *impi,
 
 /* The write of store_reg_set, leaving out every IMPU with a subscription
  * to dref_a or dref_b: InnoDB reads sh_subscription in an UPDATE under
- * shared locks, so an SNR inserting a subscription waits for this
- * statement's commit (and then reads the new state) or came before (and
- * its IMPU is left out here). Affected rows: the IMPUs written. */
+ * shared next-key locks (REPEATABLE READ; SHOW ENGINE INNODB STATUS lists
+ * them on k_sh_sub_impu), so an SNR inserting a subscription waits for
+ * this statement's commit (and then reads the new state) or came before
+ * (and its IMPU is left out here): no change goes untold, as when the
+ * notifier looked after the commit. Affected rows: the IMPUs written. */
 static int reg_apply_unwatched(const struct reg_args *a, int dref_a, int dref_b,
 			       struct store *st, unsigned long long *written)
 {

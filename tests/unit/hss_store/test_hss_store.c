@@ -384,6 +384,35 @@ static void test_mar_read_checks_impu_with_the_auth_data(void **state)
 	store_auth_wipe(&a);
 }
 
+/* MAR: the SQN reservation carries the S-CSCF name, all or nothing. */
+static void test_sqn_advance_reg_writes_both_or_nothing(void **state)
+{
+	struct store_auth a;
+	struct store_impu u;
+	uint64_t sqn;
+
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED, NULL), 0);
+	assert_int_equal(store_auth_get(*state, ALICE, &a), 0);
+	sqn = a.sqn;
+	assert_int_equal(store_sqn_advance_reg(*state, ALICE, sqn + 1, sqn + 64, "tel:+4930100001",
+					       STORE_NOT_REGISTERED, SCSCF1), -EAGAIN);
+	assert_int_equal(store_impu_get(*state, ALICE_SIP, &u), 0);
+	assert_string_equal(u.scscf_name, "");
+	assert_int_equal(store_sqn_advance_reg(*state, ALICE, sqn, sqn + 64, "tel:+4930100001",
+					       STORE_NOT_REGISTERED, SCSCF1), 0);
+	assert_int_equal(store_auth_get(*state, ALICE, &a), 0);
+	assert_int_equal(a.sqn, sqn + 64);
+	assert_int_equal(store_impu_get(*state, ALICE_SIP, &u), 0);
+	assert_string_equal(u.scscf_name, SCSCF1);
+	assert_int_equal(u.reg_state, STORE_NOT_REGISTERED);
+	assert_int_equal(store_sqn_advance_reg(*state, ALICE, sqn + 64, sqn + 128, "sip:nobody@x",
+					       STORE_NOT_REGISTERED, SCSCF1), -EAGAIN);
+	assert_int_equal(store_auth_get(*state, ALICE, &a), 0);
+	assert_int_equal(a.sqn, sqn + 64);
+	assert_int_equal(store_reg_set(*state, ALICE_SIP, NULL, STORE_NOT_REGISTERED, NULL), 0);
+	store_auth_wipe(&a);
+}
+
 /* The SAR write finds out in the same statement whether an AS subscribed
  * to the registration state of the set (TS 29.328 IMSUserState = 11,
  * S-CSCFName = 12), and then writes the whole set all the same. */
@@ -486,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_sar_read_checks_and_returns_the_set),
 		cmocka_unit_test(test_mar_read_checks_impu_with_the_auth_data),
 		cmocka_unit_test(test_reg_set_unwatched_tells_of_a_subscription),
+		cmocka_unit_test(test_sqn_advance_reg_writes_both_or_nothing),
 		cmocka_unit_test(test_change_log_mark_moves_with_a_change),
 		cmocka_unit_test(test_reconnect_after_kill_reprepares_statements),
 		cmocka_unit_test(test_open_unreachable_server_fails),
