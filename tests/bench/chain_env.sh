@@ -241,6 +241,22 @@ chain_start() {
 		eval "PID_$d=\$(\"\${pre[@]}\" \"\$BIN/ims-launch\" --timeout 30 --log \"\$WORK/\$d.log\" -- \
 			\"\$BIN/ims-\$d\" -c \"\$WORK/\$d.yaml\")" || chain_die "ims-$d did not become ready"
 	done
+	chain_pin
+}
+
+# BENCH_PIN="scscf:0 hss:1 ...": each named process (our daemons, mariadb)
+# with all its threads on that CPU (taskset -a), so the thread hand-offs
+# inside a daemon (freeDiameter's queues) wake a thread on the same CPU.
+chain_pin() {
+	local spec d cpu p
+	PID_mariadb=$(cat "$WORK/db/mariadbd.pid" 2>/dev/null)
+	for spec in ${BENCH_PIN:-}; do
+		d=${spec%%:*} cpu=${spec#*:}
+		p=PID_$d
+		p=${!p:-}
+		[ -n "$p" ] || chain_die "BENCH_PIN: no process $d"
+		taskset -a -c -p "$cpu" "$p" >/dev/null || chain_die "BENCH_PIN: taskset $spec failed"
+	done
 }
 
 # chain_sample TAG [trim]: RSS_<d>_TAG, PSS_<d>_TAG (kB), CPU_<d>_TAG (clock

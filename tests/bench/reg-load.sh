@@ -11,7 +11,8 @@
 # and each daemon's RSS/Pss before and after, Pss growth per registered user
 # and CPU share. Build BUILD_DIR with -DCMAKE_BUILD_TYPE=Release, no
 # sanitizer. Environment: BENCH_LOG_LEVEL (notice), BENCH_HSS_THREADS (4),
-# BENCH_SCSCF_THREADS (4: the S-CSCF's diameter.app_threads),
+# BENCH_SCSCF_THREADS (4: the S-CSCF's diameter.app_threads), BENCH_PIN
+# ("scscf:0 hss:1 mariadb:1": processes pinned to CPUs, chain_env.sh),
 # BENCH_SETTLE (35: seconds before the second memory sample),
 # BENCH_PCSCF_MAX (100000: P-CSCF max_registrations), BENCH_MAX_PENDING (256:
 # diameter.max_pending of the S-CSCF and I-CSCF; 1000000 = no overload bound),
@@ -61,7 +62,7 @@ echo "warm-up registration ok"
 # MariaDB statements per registration (the HSS's share of the work).
 db_status() {
 	chain_sql -N -e "SHOW GLOBAL STATUS WHERE Variable_name IN
-		('Com_select', 'Com_update', 'Com_insert', 'Com_delete', 'Com_commit',
+		('Com_select', 'Com_update', 'Com_update_multi', 'Com_insert', 'Com_delete', 'Com_commit',
 		 'Com_stmt_execute', 'Questions')" 2>/dev/null | tr '\t' '=' | tr '\n' ' '
 }
 db_before=$(db_status)
