@@ -6,7 +6,7 @@
 # IMS_MARIADB_FLUSH sets innodb_flush_log_at_trx_commit (default 2: commits
 # survive a crash of mariadbd, not of the host; 1: fsync per commit).
 # IMS_MARIADB_BUFFER_POOL sets innodb_buffer_pool_size (default 128M, the
-# server's own default).
+# server's own default). IMS_MARIADB_OPTS: more mariadbd options (words).
 #
 #   deploy/lib/mariadb.sh start DIR PORT   install, start, wait ready, create
 #                                         database ims_hss and user ims_hss
@@ -47,7 +47,7 @@ mdb_start() {
 		"$(mdb_user_opt)" --log-error="$dir/error.log" --skip-log-bin --tmpdir="$dir/tmp" \
 		--innodb-buffer-pool-size="${IMS_MARIADB_BUFFER_POOL:-128M}" --innodb-log-file-size=16M \
 		--innodb-flush-log-at-trx-commit="${IMS_MARIADB_FLUSH:-2}" --skip-name-resolve \
-		</dev/null >>"$dir/error.log" 2>&1 &
+		${IMS_MARIADB_OPTS:-} </dev/null >>"$dir/error.log" 2>&1 &
 	echo $! >"$dir/mariadbd.pid"
 	until mariadb-admin --no-defaults --socket="$dir/mysqld.sock" -uroot \
 		--connect-timeout=1 ping >/dev/null 2>&1; do

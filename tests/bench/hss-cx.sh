@@ -17,7 +17,7 @@
 # HSS_DB_SOCKET=1 (ims-hss reaches MariaDB over its Unix socket, not TCP),
 # HSS_LOG_LEVEL (warn; the shipped hss.yaml says notice), HSS_BENCH_CLIENT=raw
 # (the load over ims-cxctl's own connection, see run()),
-# PROCS="mar sar uar lir" to choose.
+# PROCS="mar sar uar lir" to choose, HSS_BENCH_PIN=CPU (ims-hss on that CPU).
 # After each procedure a second line gives the database work per request:
 #   hss MAR db: per request Com_select 1.00 Com_update 0.01 ... ;
 #     CPU us/req mariadbd 150 ims-hss 90
@@ -52,6 +52,10 @@ timeout 300 "$BIN/ims-hssctl" subscriber import "$WORK/users.csv" >/dev/null \
 HSS_LOG_LEVEL=${HSS_LOG_LEVEL:-warn} HSS_APP_THREADS=${HSS_APP_THREADS:-8} \
 	hss_write_config "${HSS_PROFILE_CACHE_TTL:+  profile_cache_ttl: $HSS_PROFILE_CACHE_TTL}"
 hss_start
+# HSS_BENCH_PIN=CPU: ims-hss with all its threads on that CPU.
+if [ -n "${HSS_BENCH_PIN:-}" ]; then
+	taskset -a -c -p "$HSS_BENCH_PIN" "$HSS_PID" >/dev/null || { echo "taskset failed" >&2; exit 1; }
+fi
 
 # HSS_BENCH_CLIENT=raw: ims-cxctl --raw (its own connection, no freeDiameter
 # peer threads in the client: far less client CPU on the shared cores).

@@ -17,8 +17,9 @@
 # the step runs at full speed) with the context switches and page faults,
 # BENCH_PERF_CG=dwarf makes BENCH_PERF record DWARF call graphs (user stacks
 # of libraries built without frame pointers), BENCH_ICSCF_APP_THREADS sets
-# the I-CSCF's diameter.app_threads, BENCH_ICSCF_PRELOAD=LIB runs it with
-# LD_PRELOAD=LIB, KEEP_WORK=1 keeps the work dir. Stops only what it
+# the I-CSCF's diameter.app_threads, BENCH_PIN="icscf:0 hss:1" pins those
+# daemons to CPUs, BENCH_ICSCF_PRELOAD=LIB runs it with LD_PRELOAD=LIB,
+# KEEP_WORK=1 keeps the work dir. Stops only what it
 # started (by PID) and removes its work dir.
 set -u
 if [ $# -lt 1 ]; then
@@ -173,6 +174,14 @@ done
 I_PID=$("$BIN/ims-launch" --timeout 60 --log "$WORK/icscf.log" -- \
 	${BENCH_ICSCF_PRELOAD:+env "LD_PRELOAD=$BENCH_ICSCF_PRELOAD"} \
 	"$BIN/ims-icscf" -c "$WORK/icscf.yaml") || die "ims-icscf did not become ready"
+# BENCH_PIN="icscf:0 hss:1": those daemons with all their threads on one CPU.
+for spec in ${BENCH_PIN:-}; do
+	case ${spec%%:*} in
+	icscf) taskset -a -c -p "${spec#*:}" "$I_PID" >/dev/null || die "taskset $spec" ;;
+	hss) taskset -a -c -p "${spec#*:}" "$HSS_PID" >/dev/null || die "taskset $spec" ;;
+	*) die "BENCH_PIN: icscf or hss, not ${spec%%:*}" ;;
+	esac
+done
 deadline=$(( $(date +%s) + 30 ))
 until grep -q "STATE_OPEN.*hss.open-ims.test" "$WORK/icscf.log"; do
 	[ "$(date +%s)" -ge "$deadline" ] && die "I-CSCF Cx not open"
