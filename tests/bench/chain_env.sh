@@ -151,8 +151,7 @@ diameter:
       address: 127.0.0.1
       port: $S_DIA
 database:
-  host: 127.0.0.1
-  port: $DBPORT
+$(chain_db_where "  ")
   user: ims_hss
   password: ims_hss
   name: ims_hss
@@ -220,12 +219,22 @@ max_pending_registers: ${BENCH_PCSCF_PENDING:-200}
 YAML
 }
 
+# chain_db_where INDENT: how the HSS and the S-CSCF reach MariaDB: TCP on
+# 127.0.0.1, or its Unix socket with BENCH_DB_SOCKET=1.
+chain_db_where() {
+	if [ -n "${BENCH_DB_SOCKET:-}" ]; then
+		printf '%shost: localhost\n%ssocket: %s' "$1" "$1" "$WORK/db/mysqld.sock"
+	else
+		printf '%shost: 127.0.0.1\n%sport: %s' "$1" "$1" "$DBPORT"
+	fi
+}
+
 # BENCH_SCSCF_STORE: where the S-CSCF keeps its bindings: none (default),
 # file (state_file in WORK) or mariadb (the chain's database, write-back).
 chain_scscf_store() {
 	case "${BENCH_SCSCF_STORE:-none}" in
 	file) echo "  state_file: $WORK/scscf.state" ;;
-	mariadb) printf '  store: mariadb\n  database:\n    host: 127.0.0.1\n    port: %s\n    user: ims_hss\n    password: ims_hss\n    name: ims_hss\n' "$DBPORT" ;;
+	mariadb) printf '  store: mariadb\n  database:\n%s\n    user: ims_hss\n    password: ims_hss\n    name: ims_hss\n' "$(chain_db_where "    ")" ;;
 	esac
 }
 

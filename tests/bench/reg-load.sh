@@ -13,6 +13,8 @@
 # sanitizer. Environment: BENCH_LOG_LEVEL (notice), BENCH_HSS_THREADS (4),
 # BENCH_SCSCF_THREADS (4: the S-CSCF's diameter.app_threads), BENCH_PIN
 # ("scscf:0 hss:1 mariadb:1": processes pinned to CPUs, chain_env.sh),
+# BENCH_DB_SOCKET=1 (the HSS and the S-CSCF store reach MariaDB over its
+# Unix socket instead of TCP),
 # BENCH_SETTLE (35: seconds before the second memory sample),
 # BENCH_PCSCF_MAX (100000: P-CSCF max_registrations), BENCH_MAX_PENDING (256:
 # diameter.max_pending of the S-CSCF and I-CSCF; 1000000 = no overload bound),
