@@ -1,8 +1,10 @@
 /* reg_db: see reg_db.h for the contract and why write-back. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "reg_db.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,11 +533,17 @@ static bool add_next(struct reg_load_pool *pool, struct reg_store *st, struct re
 	return true;
 }
 
-/* Threads that read rows besides the loop: one per other online CPU. */
+/* Threads that read rows besides the loop: one per other CPU this process
+ * may run on (a daemon pinned to one CPU reads them all on the loop). */
 static size_t load_workers(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 1 ? (size_t)(n - 1) : 0;
 }
 
