@@ -29,7 +29,8 @@
  *   restart; the NOTIFY CSeq restarts REG_PERSIST_CSEQ_GAP higher, since
  *   the last ones may not have been saved);
  *   str = "S <len>\n<bytes>\n" or "S -\n" (NULL).
- * Thread rules: the loop thread. Returns 0 or -errno.
+ * Thread rules: the loop thread, but reg_persist_read_item (any thread).
+ * Returns 0 or -errno.
  */
 #ifndef SCSCF_REG_PERSIST_H
 #define SCSCF_REG_PERSIST_H

@@ -13,7 +13,8 @@
  * own for operators and for dropping expired rows in SQL.
  * A row with data NULL is a deletion of kind/key.
  * Ownership: a row owns its strings (reg_row_clear). Thread rules: build
- * and load on the loop thread; a built row may be handed to another thread.
+ * and load on the loop thread (reg_row_read: any thread); a built row may be
+ * handed to another thread.
  * Returns 0 or -errno.
  */
 #ifndef SCSCF_REG_ROW_H
