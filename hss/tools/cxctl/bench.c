@@ -39,6 +39,24 @@ struct bench {
 	const char *realm, *dest;
 };
 
+int cxctl_load_request(uint32_t cmd, const struct cxctl_opts *o, long i, const char *realm,
+		       const char *dest, struct msg **out)
+{
+	struct cxctl_opts ro = *o;
+	char impi[256], impu[256];
+	int ret;
+
+	cxctl_subst(impi, sizeof impi, o->impi, i % o->users);
+	cxctl_subst(impu, sizeof impu, o->impu, i % o->users);
+	ro.impi = o->impi ? impi : NULL;
+	ro.impu = o->impu ? impu : NULL;
+	*out = NULL;
+	ret = dia_new_request(DIA_APP_CX, cmd, realm, dest, out);
+	if (ret == 0)
+		ret = cxctl_build(cmd, &ro, *out);
+	return ret;
+}
+
 static int bench_send(struct bench *b, long i);
 
 static double ms_since(const struct timespec *t0)
@@ -155,19 +173,9 @@ void cxctl_bench_report(const char *name, double *lat_ms, long done, long ok, do
 
 static int bench_send(struct bench *b, long i)
 {
-	const struct cxctl_opts *o = b->o;
-	struct cxctl_opts ro = *o;
-	char impi[256], impu[256];
 	struct msg *req = NULL;
-	int ret;
+	int ret = cxctl_load_request(b->cmd, b->o, i, b->realm, b->dest, &req);
 
-	cxctl_subst(impi, sizeof impi, o->impi, i % o->users);
-	cxctl_subst(impu, sizeof impu, o->impu, i % o->users);
-	ro.impi = o->impi ? impi : NULL;
-	ro.impu = o->impu ? impu : NULL;
-	ret = dia_new_request(DIA_APP_CX, b->cmd, b->realm, b->dest, &req);
-	if (ret == 0)
-		ret = cxctl_build(b->cmd, &ro, req);
 	b->reqs[i].b = b;
 	clock_gettime(CLOCK_MONOTONIC, &b->reqs[i].t0);
 	if (ret == 0 && fd_msg_send(&req, on_answer, &b->reqs[i]) != 0)

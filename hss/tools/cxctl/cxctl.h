@@ -64,6 +64,11 @@ void cxctl_bench_report(const char *name, double *lat_ms, long done, long ok, do
 			const struct cxctl_opts *o);
 /* pattern with its first "%d" replaced by n (no printf on user text). */
 void cxctl_subst(char *out, size_t len, const char *pattern, long n);
+/* Request i of a load run: cmd built from o with user i % o->users put in
+ * the IMPI/IMPU patterns. *out is the caller's (also on error, may be
+ * NULL). */
+int cxctl_load_request(uint32_t cmd, const struct cxctl_opts *o, long i, const char *realm,
+		       const char *dest, struct msg **out);
 
 struct cxctl_serve_opts {
 	long answer_rtr, answer_ppr;

@@ -340,19 +340,9 @@ static int link_local(struct raw *r, uint32_t code)
 
 static int queue_request(struct raw *r, long i)
 {
-	const struct cxctl_opts *o = r->o;
-	struct cxctl_opts ro = *o;
-	char impi[256], impu[256];
 	struct msg *m = NULL;
-	int ret;
+	int ret = cxctl_load_request(r->cmd, r->o, i, r->realm, r->dest, &m);
 
-	cxctl_subst(impi, sizeof impi, o->impi, i % o->users);
-	cxctl_subst(impu, sizeof impu, o->impu, i % o->users);
-	ro.impi = o->impi ? impi : NULL;
-	ro.impu = o->impu ? impu : NULL;
-	ret = dia_new_request(DIA_APP_CX, r->cmd, r->realm, r->dest, &m);
-	if (ret == 0)
-		ret = cxctl_build(r->cmd, &ro, m);
 	if (ret != 0) {
 		fd_msg_free(m);
 		return ret;
