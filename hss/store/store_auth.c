@@ -12,23 +12,24 @@
 	"p.k, p.op, p.op_is_opc, p.amf, p.sqn, p.auth_schemes, p.digest_realm," \
 	" p.digest_password, p.digest_ha1"
 
+/* The integer columns read before they become flags of store_auth. */
 struct auth_row {
-	MYSQL_BIND res[AUTH_NCOL];
 	int op_is_opc, schemes;
 };
 
-static void auth_row_bind(struct auth_row *r, struct store_auth *out)
+/* Binds res[0..AUTH_NCOL-1] to the AUTH_COLUMNS of a SELECT. */
+static void auth_row_bind(MYSQL_BIND *res, struct auth_row *r, struct store_auth *out)
 {
 	memset(out, 0, sizeof(*out));
-	sdb_out_blob(&r->res[0], out->k, sizeof(out->k));
-	sdb_out_blob(&r->res[1], out->op, sizeof(out->op));
-	sdb_out_int(&r->res[2], &r->op_is_opc);
-	sdb_out_blob(&r->res[3], out->amf, sizeof(out->amf));
-	sdb_out_u64(&r->res[4], &out->sqn);
-	sdb_out_int(&r->res[5], &r->schemes);
-	sdb_out_str(&r->res[6], out->realm, sizeof(out->realm));
-	sdb_out_str(&r->res[7], out->password, sizeof(out->password));
-	sdb_out_str(&r->res[8], out->ha1, sizeof(out->ha1));
+	sdb_out_blob(&res[0], out->k, sizeof(out->k));
+	sdb_out_blob(&res[1], out->op, sizeof(out->op));
+	sdb_out_int(&res[2], &r->op_is_opc);
+	sdb_out_blob(&res[3], out->amf, sizeof(out->amf));
+	sdb_out_u64(&res[4], &out->sqn);
+	sdb_out_int(&res[5], &r->schemes);
+	sdb_out_str(&res[6], out->realm, sizeof(out->realm));
+	sdb_out_str(&res[7], out->password, sizeof(out->password));
+	sdb_out_str(&res[8], out->ha1, sizeof(out->ha1));
 }
 
 /* After a fetched row: the flags derived from the columns. */
@@ -47,23 +48,23 @@ int store_auth_get(struct store *st, const char *impi, struct store_auth *out)
 {
 	static const char sql[] = "SELECT " AUTH_COLUMNS " FROM impi p WHERE p.identity = ?";
 	struct auth_row r;
-	MYSQL_BIND par[1];
+	MYSQL_BIND par[1], res[AUTH_NCOL];
 	MYSQL_STMT *s = NULL;
 	int rc;
 
-	auth_row_bind(&r, out);
+	auth_row_bind(res, &r, out);
 	sdb_in_str(&par[0], impi);
-	rc = sdb_run(st, sql, par, r.res, &s);
+	rc = sdb_run(st, sql, par, res, &s);
 	if (rc)
 		goto out;
-	rc = sdb_fetch(s, r.res, AUTH_NCOL);
+	rc = sdb_fetch(s, res, AUTH_NCOL);
 	sdb_done(s);
 	if (rc == 0)
 		rc = -ENOENT;
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	auth_row_finish(r.res, &r, out);
+	auth_row_finish(res, &r, out);
 out:
 	if (rc)
 		store_auth_wipe(out);
@@ -88,13 +89,7 @@ int store_auth_get_checked(struct store *st, const char *impi, const char *impu,
 	int state = 0, rc;
 
 	memset(reg, 0, sizeof(*reg));
-	auth_row_bind(&r, out);
-	memcpy(res, r.res, sizeof r.res);
-	for (size_t i = 0; i < AUTH_NCOL; i++) {  /* the binds point into themselves */
-		res[i].length = &res[i].length_value;
-		res[i].is_null = &res[i].is_null_value;
-		res[i].error = &res[i].error_value;
-	}
+	auth_row_bind(res, &r, out);
 	sdb_out_u64(&res[AUTH_NCOL], &impu_id);
 	sdb_out_int(&res[AUTH_NCOL + 1], &state);
 	sdb_out_str(&res[AUTH_NCOL + 2], reg->scscf_name, sizeof(reg->scscf_name));
