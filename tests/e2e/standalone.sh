@@ -16,6 +16,7 @@ BUILD=$1
 SRC=$2
 # shellcheck source=lib.sh
 . "$SRC/tests/e2e/lib.sh"
+unset IMS_CPU_PIN # the default (auto) is what is checked below
 e2e_init standalone
 e2e_need_classic_ports
 ims=$SRC/deploy/ims
@@ -66,6 +67,23 @@ fi
 e2e_check "status: 4 daemons running" [ "$(e2e_running)" = 4 ]
 e2e_check "status: at least 4 registered identities" [ "$(e2e_registered)" -ge 4 ]
 "$ims" status
+
+# ---- CPU pinning (IMS_CPU_PIN=auto): on 2 to 4 CPUs every daemon runs
+# on one CPU (all its threads), spread round robin; otherwise unpinned.
+ncpu=$(nproc)
+for d in hss scscf icscf pcscf; do
+	pid=$(cat "$IMS_STATE_DIR/run/$d.pid")
+	bad_threads=0
+	for t in /proc/"$pid"/task/*; do
+		n=$(awk '/^Cpus_allowed_list:/ { print $2 }' "$t/status")
+		if [ "$ncpu" -ge 2 ] && [ "$ncpu" -le 4 ]; then
+			case $n in *[,-]*) bad_threads=$((bad_threads + 1)) ;; esac
+		elif [ "$ncpu" -gt 4 ]; then
+			case $n in *[,-]*) ;; *) bad_threads=$((bad_threads + 1)) ;; esac
+		fi
+	done
+	e2e_check "cpu pinning: $d's threads as IMS_CPU_PIN=auto says ($ncpu CPUs)" [ "$bad_threads" = 0 ]
+done
 
 # ---- a second up is harmless
 pids_before=$(cat "$IMS_STATE_DIR"/run/*.pid | tr '\n' ' ')
