@@ -20,7 +20,7 @@ SCSCF=sip:scscf.open-ims.test:6060
 
 mar_sqn() {  # one MAR through HSS at port $1; prints the vector's SQN
 	local out
-	out=$("$BIN/ims-cxctl" --hss-port "$1" --hss-identity "$2" --identity "cxctl-$$.open-ims.test" \
+	out=$("$BIN/ims-cxctl" --hss-port "$1" --hss-identity "$2" --identity "cxctl-$$.open-ims.test" --timeout 35 \
 		mar --impi "$IMPI" --impu "$IMPU" --server "$SCSCF" --scheme Digest-AKAv1-MD5)
 	"$AKA" sqns "$K" "$OP" <<<"$(grep -E '^SIP-Auth-Data-Item.SIP-(Authenticate|Authorization)=' <<<"$out" \
 		| cut -d= -f2 | sed 's/^0x//' | paste -sd' ')"
